@@ -1,0 +1,81 @@
+import { STATUS_CODES } from "node:http";
+import cors from "@fastify/cors";
+import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Database } from "../db/client.js";
+import { type Auth, createAuth } from "./auth/auth.js";
+import { authMount } from "./auth/mount.js";
+import type { Config } from "./config.js";
+import { csrfGuard } from "./http/csrf-guard.js";
+import { isDependencyFailure } from "./http/errors.js";
+import { restRoutes } from "./rest/routes.js";
+import { contextFactory } from "./trpc/context.js";
+import { type AppRouter, appRouter } from "./trpc/router.js";
+
+export interface BuildAppOptions {
+  config: Config;
+  database: Database;
+  logger?: FastifyServerOptions["logger"];
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    keyway: { config: Config; database: Database; auth: Auth };
+  }
+}
+
+/** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
+export async function buildApp({ config, database, logger }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: logger ?? {
+      level: config.logLevel,
+      redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
+    },
+    trustProxy: config.trustProxy,
+    bodyLimit: config.bodyLimit,
+    // Batched GET calls put every procedure name in one path segment.
+    routerOptions: { maxParamLength: 8 * 1024 },
+    return503OnClosing: true,
+  });
+  const auth = createAuth(config, database.db);
+  app.decorate("keyway", { config, database, auth });
+
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+    if (isDependencyFailure(error)) {
+      request.log.warn({ err: error }, "dependency unavailable");
+      return reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" });
+    }
+    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
+    if (status >= 500) {
+      request.log.error({ err: error }, "request failed");
+      return reply.code(status).send({ error: STATUS_CODES[status] ?? "Internal Server Error" });
+    }
+    return reply.code(status).send({ error: STATUS_CODES[status] ?? "Bad Request", message: error.message });
+  });
+
+  await app.register(cors, { origin: config.trustedOrigins, credentials: true, maxAge: 600 });
+  await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });
+  await app.register(authMount, { auth, baseUrl: config.baseUrl });
+  await app.register(restRoutes, { auth, database });
+  await app.register(fastifyTRPCPlugin<AppRouter>, {
+    prefix: "/trpc",
+    trpcOptions: {
+      router: appRouter,
+      createContext: contextFactory({ auth, db: database.db, config }),
+      maxBatchSize: config.trpcMaxBatchSize,
+      allowMethodOverride: false,
+      responseMeta: ({ errors }) => ({
+        headers: {
+          "cache-control": "no-store",
+          ...(errors.some((error) => error.code === "SERVICE_UNAVAILABLE") ? { "retry-after": "5" } : {}),
+        },
+      }),
+      onError: ({ error, path }) => {
+        if (error.code === "INTERNAL_SERVER_ERROR") app.log.error({ err: error.cause ?? error, path }, "procedure failed");
+      },
+    },
+  });
+
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,47 @@
+import { betterAuth } from "better-auth";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { admin } from "better-auth/plugins";
+import type { Db } from "../../db/client.js";
+import * as schema from "../../db/schema/index.js";
+import type { Config } from "../config.js";
+import { sessionVersion } from "./session-version.js";
+
+/** Set by our mount from Fastify's `request.ip`; any client-sent value is replaced. */
+export const CLIENT_IP_HEADER = "x-keyway-client-ip";
+
+export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
+
+export function createAuth(config: Config, db: Db) {
+  return betterAuth({
+    appName: "keyway",
+    baseURL: config.baseUrl,
+    secret: config.authSecret,
+    trustedOrigins: config.trustedOrigins,
+    database: drizzleAdapter(db, { provider: "pg", schema }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: PASSWORD_LENGTH.min,
+      maxPasswordLength: PASSWORD_LENGTH.max,
+    },
+    session: {
+      expiresIn: config.session.expiresIn,
+      updateAge: config.session.updateAge,
+      cookieCache: {
+        enabled: config.session.cookieCache,
+        maxAge: config.session.cookieCacheMaxAge,
+        version: sessionVersion(db),
+      },
+    },
+    advanced: {
+      // Better Auth turns its Origin/CSRF checks off when NODE_ENV=test; keep them on everywhere.
+      disableOriginCheck: false,
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+    },
+    logger: { level: config.env === "test" ? "error" : "warn", disabled: config.logLevel === "silent" },
+    telemetry: { enabled: false },
+    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] })],
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+export type AuthSession = NonNullable<Awaited<ReturnType<Auth["api"]["getSession"]>>>;

@@ -1,0 +1,98 @@
+import { z } from "zod";
+
+const DEV_SECRET = "keyway-development-secret-not-for-production-use";
+
+const csv = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? "")
+      .split(",")
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((value) => (value === undefined ? fallback : value === "true" || value === "1"));
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DATA_DIR: z.string().min(1).default("./.data"),
+    DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    BETTER_AUTH_SECRET: z.string().optional(),
+    BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
+    TRUSTED_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))),
+    TRUST_PROXY: flag(false),
+    SESSION_EXPIRES_IN: z.coerce.number().int().positive().default(7 * 24 * 60 * 60),
+    SESSION_UPDATE_AGE: z.coerce.number().int().nonnegative().default(24 * 60 * 60),
+    SESSION_COOKIE_CACHE: flag(true),
+    SESSION_COOKIE_CACHE_MAX_AGE: z.coerce.number().int().positive().default(5 * 60),
+    BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
+    TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    if (!env.BETTER_AUTH_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "is required in production" });
+    } else if (env.BETTER_AUTH_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "must be at least 32 characters" });
+    }
+    if (!env.BETTER_AUTH_URL) {
+      ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_URL"], message: "is required in production" });
+    }
+    if (env.TRUSTED_ORIGINS.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["TRUSTED_ORIGINS"], message: "is required in production" });
+    }
+  });
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${issue.path.join(".") || "environment"} ${issue.message}`),
+    );
+  }
+  const e = parsed.data;
+  const baseUrl = e.BETTER_AUTH_URL ?? `http://${e.HOST === "0.0.0.0" ? "127.0.0.1" : e.HOST}:${e.PORT}`;
+  const baseOrigin = new URL(baseUrl).origin;
+  return {
+    env: e.NODE_ENV,
+    isProduction: e.NODE_ENV === "production",
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    dbPoolMax: e.DB_POOL_MAX,
+    authSecret: e.BETTER_AUTH_SECRET ?? DEV_SECRET,
+    baseUrl,
+    /** Origins allowed to call with cookies: the service itself plus TRUSTED_ORIGINS. */
+    trustedOrigins: [...new Set([baseOrigin, ...e.TRUSTED_ORIGINS.map((url) => new URL(url).origin)])],
+    trustProxy: e.TRUST_PROXY,
+    session: {
+      expiresIn: e.SESSION_EXPIRES_IN,
+      updateAge: e.SESSION_UPDATE_AGE,
+      cookieCache: e.SESSION_COOKIE_CACHE,
+      cookieCacheMaxAge: e.SESSION_COOKIE_CACHE_MAX_AGE,
+    },
+    bodyLimit: e.BODY_LIMIT,
+    trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
+  };
+}

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+
+/**
+ * tRPC would accept form posts any website can send. Mutations therefore must be JSON,
+ * and a request carrying cookies must come from a trusted origin (or from a non-browser
+ * client that sends no Origin and no cross-site Sec-Fetch-Site).
+ */
+export const csrfGuard = fp<{ prefix: string; trustedOrigins: string[] }>(
+  async (app, { prefix, trustedOrigins }) => {
+    const trusted = new Set(trustedOrigins);
+    app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+      if (request.method !== "POST" || !request.url.startsWith(`${prefix}/`)) return;
+      const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
+      if (type !== "application/json") {
+        return reply.code(415).send({ error: "Unsupported Media Type" });
+      }
+      if (!request.headers.cookie) return;
+      const origin = request.headers.origin;
+      const crossSite = request.headers["sec-fetch-site"] === "cross-site";
+      if (origin ? !trusted.has(origin) : crossSite) {
+        return reply.code(403).send({ error: "Forbidden" });
+      }
+    });
+  },
+  { name: "keyway-csrf-guard" },
+);

@@ -1,0 +1,40 @@
+import { openDatabase } from "../db/client.js";
+import { buildApp } from "./app.js";
+import { ConfigError, loadConfig } from "./config.js";
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+async function main() {
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  await database.migrate();
+  const app = await buildApp({ config, database });
+  await app.listen({ host: config.host, port: config.port });
+  app.log.info({ database: database.kind, baseUrl: config.baseUrl }, "keyway is up");
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down: finishing in-flight requests");
+    const deadline = setTimeout(() => {
+      app.log.error("shutdown deadline passed; exiting");
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error("keyway failed to start:", error instanceof Error ? error.message : error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,30 @@
+import { type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
+import { isAPIError } from "better-auth/api";
+import type { Context } from "./context.js";
+
+const CODES: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  409: "CONFLICT",
+  422: "UNPROCESSABLE_CONTENT",
+  429: "TOO_MANY_REQUESTS",
+  503: "SERVICE_UNAVAILABLE",
+};
+
+/**
+ * Runs a Better Auth API call for a procedure: its cookies reach the caller and its
+ * refusals become the matching tRPC error with Better Auth's own message.
+ */
+export async function authCall<T>(ctx: Context, call: Promise<{ headers: Headers | null; response: T }>): Promise<T> {
+  try {
+    const { headers, response } = await call;
+    const cookies = headers?.getSetCookie() ?? [];
+    if (cookies.length > 0) ctx.setCookies(cookies);
+    return response;
+  } catch (error) {
+    if (!isAPIError(error) || error.statusCode >= 500) throw error;
+    throw new TRPCError({ code: CODES[error.statusCode] ?? "BAD_REQUEST", message: error.body?.message ?? error.message });
+  }
+}

@@ -1,0 +1,18 @@
+import { router } from "./init.js";
+import { publicProcedure } from "./procedures.js";
+import { adminRouter } from "./routers/admin.js";
+import { meRouter } from "./routers/me.js";
+import { sessionRouter } from "./routers/session.js";
+import { sessionsRouter } from "./routers/sessions.js";
+import { settingsRouter } from "./routers/settings.js";
+
+export const appRouter = router({
+  health: publicProcedure.query(() => ({ status: "ok" as const })),
+  session: sessionRouter,
+  me: meRouter,
+  settings: settingsRouter,
+  sessions: sessionsRouter,
+  admin: adminRouter,
+});
+
+export type AppRouter = typeof appRouter;

@@ -1,0 +1,27 @@
+import { TRPCError } from "@trpc/server";
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import { user } from "../../../db/schema/index.js";
+import { toPublicUser } from "../../auth/public-session.js";
+import { authCall } from "../auth-call.js";
+import { router } from "../init.js";
+import { protectedProcedure } from "../procedures.js";
+
+const profileInput = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    image: z.url({ protocol: /^https?$/ }).max(2048).nullable().optional(),
+  })
+  .strict()
+  .refine((input) => input.name !== undefined || input.image !== undefined, { message: "Nothing to update" });
+
+export const meRouter = router({
+  get: protectedProcedure.query(({ ctx }) => toPublicUser(ctx.user)),
+
+  update: protectedProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
+    await authCall(ctx, ctx.auth.api.updateUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    const [updated] = await ctx.db.select().from(user).where(eq(user.id, ctx.user.id));
+    if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "Account no longer exists" });
+    return toPublicUser(updated);
+  }),
+});

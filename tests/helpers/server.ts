@@ -1,0 +1,75 @@
+import { createServer } from "node:net";
+import type { FastifyInstance } from "fastify";
+import { type Database, openDatabase } from "../../db/client.js";
+import { buildApp } from "../../server/app.js";
+import { loadConfig } from "../../server/config.js";
+import { createTestDatabase } from "./database.js";
+
+export interface TestServer {
+  url: string;
+  app: FastifyInstance;
+  database: Database;
+  /** HTTP requests the server has received so far. */
+  requestCount: () => number;
+  /** Stops serving and closes the database (an in-memory PGlite is lost). */
+  stop: () => Promise<void>;
+  /** Opens the database again and serves on the same port. */
+  start: () => Promise<void>;
+  close: () => Promise<void>;
+  /** Environment that points another process (the CLI) at the same database. */
+  env: Record<string, string>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Starts the real service over HTTP on loopback, on its own database. */
+export async function startServer(overrides: Record<string, string> = {}): Promise<TestServer> {
+  const port = await freePort();
+  const testDb = await createTestDatabase();
+  const env: Record<string, string> = {
+    NODE_ENV: "test",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
+    ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: "memory://" }),
+    ...overrides,
+  };
+  const config = loadConfig(env);
+  let requests = 0;
+  const open = () => openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 5 });
+  const listen = async (database: Database) => {
+    const app = await buildApp({ config, database });
+    app.server.on("request", () => requests++);
+    await app.listen({ host: config.host, port: config.port });
+    return app;
+  };
+  const database = await open();
+  await database.migrate();
+  const server: TestServer = {
+    url: config.baseUrl,
+    app: await listen(database),
+    database,
+    env,
+    requestCount: () => requests,
+    async stop() {
+      await server.app.close();
+      await server.database.close();
+    },
+    async start() {
+      server.database = await open();
+      server.app = await listen(server.database);
+    },
+    async close() {
+      await server.stop();
+      await testDb.drop();
+    },
+  };
+  return server;
+}
