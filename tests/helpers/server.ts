@@ -37,6 +37,8 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     NODE_ENV: "test",
     HOST: "127.0.0.1",
     PORT: String(port),
+    BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: "silent",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
     ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: "memory://" }),
     ...overrides,

@@ -1,0 +1,67 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../server/config.js";
+
+const run = promisify(execFile);
+
+async function start(env: Record<string, string>) {
+  try {
+    await run(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      env: { PATH: process.env.PATH ?? "", ...env },
+      timeout: 30_000,
+    });
+    return { code: 0, stderr: "" };
+  } catch (error) {
+    const failed = error as { code?: number; stderr?: string };
+    return { code: failed.code ?? 1, stderr: failed.stderr ?? "" };
+  }
+}
+
+describe("configuration", () => {
+  it("works with no variables at all in development", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ env: "development", host: "127.0.0.1", port: 3000, dataDir: "./.data" });
+    expect(config.session).toEqual({ expiresIn: 604800, updateAge: 86400, cookieCache: true, cookieCacheMaxAge: 300 });
+    expect(config.trustedOrigins).toEqual(["http://127.0.0.1:3000"]);
+  });
+
+  it("reads TRUSTED_ORIGINS as a comma list and names every bad variable at once", () => {
+    expect(loadConfig({ TRUSTED_ORIGINS: "https://a.example, https://b.example/" }).trustedOrigins).toEqual([
+      "http://127.0.0.1:3000",
+      "https://a.example",
+      "https://b.example",
+    ]);
+    const error = (() => {
+      try {
+        loadConfig({ PORT: "eighty", TRUSTED_ORIGINS: "not a url", SESSION_COOKIE_CACHE: "maybe" });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((problem) => problem.split(" ")[0])).toEqual(
+      expect.arrayContaining(["PORT", "TRUSTED_ORIGINS.0", "SESSION_COOKIE_CACHE"]),
+    );
+  });
+
+  it("refuses to start in production without secret, URL and trusted origins, naming each", async () => {
+    const { code, stderr } = await start({ NODE_ENV: "production" });
+    expect(code).toBe(1);
+    expect(stderr).toContain("BETTER_AUTH_SECRET is required in production");
+    expect(stderr).toContain("BETTER_AUTH_URL is required in production");
+    expect(stderr).toContain("TRUSTED_ORIGINS is required in production");
+  });
+
+  it("refuses a production secret shorter than 32 characters", async () => {
+    const { code, stderr } = await start({
+      NODE_ENV: "production",
+      BETTER_AUTH_SECRET: "short",
+      BETTER_AUTH_URL: "https://auth.example.com",
+      TRUSTED_ORIGINS: "https://app.example.com",
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain("BETTER_AUTH_SECRET must be at least 32 characters");
+    expect(stderr).not.toContain("BETTER_AUTH_URL");
+  });
+});
