@@ -8,6 +8,7 @@ import { authMount } from "./auth/mount.js";
 import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { isDependencyFailure } from "./http/errors.js";
+import { createOutboxMailer, type Mailer } from "./mail/mailer.js";
 import { restRoutes } from "./rest/routes.js";
 import { contextFactory } from "./trpc/context.js";
 import { type AppRouter, appRouter } from "./trpc/router.js";
@@ -16,16 +17,17 @@ export interface BuildAppOptions {
   config: Config;
   database: Database;
   logger?: FastifyServerOptions["logger"];
+  mailer?: Mailer;
 }
 
 declare module "fastify" {
   interface FastifyInstance {
-    keyway: { config: Config; database: Database; auth: Auth };
+    keyway: { config: Config; database: Database; auth: Auth; mailer: Mailer };
   }
 }
 
 /** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
-export async function buildApp({ config, database, logger }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logger, mailer: givenMailer }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
       level: config.logLevel,
@@ -37,8 +39,9 @@ export async function buildApp({ config, database, logger }: BuildAppOptions): P
     routerOptions: { maxParamLength: 8 * 1024 },
     return503OnClosing: true,
   });
-  const auth = createAuth(config, database.db);
-  app.decorate("keyway", { config, database, auth });
+  const mailer = givenMailer ?? createOutboxMailer((message) => app.log.info({ to: message.to, subject: message.subject }, "mail (dev outbox)"));
+  const auth = createAuth(config, database.db, { mailer });
+  app.decorate("keyway", { config, database, auth, mailer });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     if (isDependencyFailure(error)) {

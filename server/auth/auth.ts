@@ -4,6 +4,7 @@ import { admin } from "better-auth/plugins";
 import type { Db } from "../../db/client.js";
 import * as schema from "../../db/schema/index.js";
 import type { Config } from "../config.js";
+import type { Mailer } from "../mail/mailer.js";
 import { sessionVersion } from "./session-version.js";
 
 /** Set by our mount from Fastify's `request.ip`; any client-sent value is replaced. */
@@ -11,7 +12,11 @@ export const CLIENT_IP_HEADER = "x-keyway-client-ip";
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
-export function createAuth(config: Config, db: Db) {
+export interface AuthDeps {
+  mailer: Mailer;
+}
+
+export function createAuth(config: Config, db: Db, _deps: AuthDeps) {
   return betterAuth({
     appName: "keyway",
     baseURL: config.baseUrl,
