@@ -1,9 +1,9 @@
-import { TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userSettings } from "../db/schema/index.js";
 import { cookieOf, newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
+import { trpcError } from "./helpers/trpc.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -11,13 +11,6 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-async function rejection(promise: Promise<unknown>) {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never> & {
-    data: { code: string; httpStatus: number; zodError: { fieldErrors: Record<string, string[]> } | null };
-  };
-}
 
 describe("settings", () => {
   it("starts from defaults and round-trips an update", async () => {
@@ -36,21 +29,21 @@ describe("settings", () => {
 
   it("answers bad input with 400 and field errors, and writes nothing", async () => {
     const { client, userId } = await signedUpClient(server, "badsettings");
-    const error = await rejection(
+    const error = await trpcError(
       // @ts-expect-error theme is one of system/light/dark
       client.api.settings.update.mutate({ theme: "neon", locale: "not a locale!", timeZone: "Mars/Olympus" }),
     );
-    expect(error.data.httpStatus).toBe(400);
+    expect(error.data!.httpStatus).toBe(400);
     expect(error.message).toBe("Invalid input");
-    expect(Object.keys(error.data.zodError!.fieldErrors).sort()).toEqual(["locale", "theme", "timeZone"]);
+    expect(Object.keys(error.data!.zodError!.fieldErrors).sort()).toEqual(["locale", "theme", "timeZone"]);
     const rows = await server.database.db.select().from(userSettings).where(eq(userSettings.userId, userId));
     expect(rows).toEqual([]);
 
-    const extra = await rejection(
+    const extra = await trpcError(
       // @ts-expect-error unknown keys are refused, not ignored
       client.api.settings.update.mutate({ theme: "dark", role: "admin" }),
     );
-    expect(extra.data.httpStatus).toBe(400);
+    expect(extra.data!.httpStatus).toBe(400);
   });
 });
 
@@ -62,8 +55,8 @@ describe("profile", () => {
     expect((await client.api.me.get.query()).name).toBe("New Name");
     expect((await client.api.session.get.query())?.user.name).toBe("New Name");
 
-    const bad = await rejection(client.api.me.update.mutate({ name: "", image: "javascript:alert(1)" }));
-    expect(Object.keys(bad.data.zodError!.fieldErrors).sort()).toEqual(["image", "name"]);
+    const bad = await trpcError(client.api.me.update.mutate({ name: "", image: "javascript:alert(1)" }));
+    expect(Object.keys(bad.data!.zodError!.fieldErrors).sort()).toEqual(["image", "name"]);
     expect((await client.api.me.get.query()).name).toBe("New Name");
   });
 });
@@ -86,8 +79,8 @@ describe("sessions", () => {
     expect(await laptop.api.session.get.query()).toBeNull();
     expect(await client.api.sessions.list.query()).toHaveLength(2);
 
-    const missing = await rejection(client.api.sessions.revoke.mutate({ id: "not-a-session" }));
-    expect(missing.data.code).toBe("NOT_FOUND");
+    const missing = await trpcError(client.api.sessions.revoke.mutate({ id: "not-a-session" }));
+    expect(missing.data!.code).toBe("NOT_FOUND");
 
     await client.api.sessions.revokeOthers.mutate();
     expect(await phone.api.session.get.query()).toBeNull();
@@ -98,8 +91,8 @@ describe("sessions", () => {
     const alice = await signedUpClient(server, "alice");
     const bob = await signedUpClient(server, "bob");
     const bobSession = (await bob.client.api.session.get.query())!.session.id;
-    const error = await rejection(alice.client.api.sessions.revoke.mutate({ id: bobSession }));
-    expect(error.data.code).toBe("NOT_FOUND");
+    const error = await trpcError(alice.client.api.sessions.revoke.mutate({ id: bobSession }));
+    expect(error.data!.code).toBe("NOT_FOUND");
     expect(await bob.client.api.session.get.query()).not.toBeNull();
     expect(await cookieOf(bob.client, server)).toContain("session_token");
   });

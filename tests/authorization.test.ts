@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { user } from "../db/schema/index.js";
 import { runCli } from "./helpers/cli.js";
 import { cookieOf, newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
+import { trpcError } from "./helpers/trpc.js";
 
 // A file-backed database (PGlite on disk, or a PostgreSQL database) so the CLI can reach it.
 const dataDir = mkdtempSync(join(tmpdir(), "keyway-authz-"));
@@ -20,14 +20,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function trpcError(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(TRPCClientError);
-  return error as TRPCClientError<never> & { data: { code: string; httpStatus: number } };
-}
 
 /** Runs the CLI on the server's database, the way an operator makes the first admin. */
 async function cli(...args: string[]) {
@@ -125,7 +117,7 @@ describe("the admin role, made with the CLI", () => {
 
     await admin.client.api.admin.users.ban.mutate({ userId: target.userId, reason: "spam" });
     const banned = await trpcError(target.client.api.me.get.query());
-    expect(banned.data.httpStatus).toBe(401);
+    expect(banned.data!.httpStatus).toBe(401);
     const retry = await newClient(server).auth.signIn.email({ email: target.email, password: PASSWORD });
     expect(retry.error?.status).toBe(403);
     expect(retry.error?.message).toMatch(/banned/i);
@@ -142,6 +134,6 @@ describe("the admin role, made with the CLI", () => {
       client.api.admin.users.setRole.mutate({ userId: "x", role: "superuser" }),
     );
     // Authentication and authorization run before input parsing: a non-admin learns nothing.
-    expect(error.data.code).toBe("FORBIDDEN");
+    expect(error.data!.code).toBe("FORBIDDEN");
   });
 });

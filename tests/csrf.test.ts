@@ -45,7 +45,7 @@ describe("the tRPC CSRF guard", () => {
 
   it("refuses a cookie-bearing JSON post from a foreign origin with 403 and writes nothing", async () => {
     const { cookie, userId } = await victim();
-    const attempts = [{ origin: EVIL_ORIGIN }, { origin: "null" }, { "sec-fetch-site": "cross-site" }];
+    const attempts: Record<string, string>[] = [{ origin: EVIL_ORIGIN }, { origin: "null" }, { "sec-fetch-site": "cross-site" }];
     for (const headers of attempts) {
       const response = await fetch(`${server.url}/trpc/settings.update`, {
         method: "POST",
