@@ -56,6 +56,15 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     return reply.code(status).send({ error: STATUS_CODES[status] ?? "Bad Request", message: error.message });
   });
 
+  // While closing, answers in flight end their keep-alive connections so close() can finish.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
   await app.register(cors, { origin: config.trustedOrigins, credentials: true, maxAge: 600 });
   await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });
   await app.register(authMount, { auth, baseUrl: config.baseUrl });
