@@ -21,7 +21,17 @@ export interface Database {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Receives NOTIFY payloads on `channel` until the returned function is called. */
+  subscribe(channel: string, handlers: SubscriptionHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
+}
+
+export interface SubscriptionHandlers {
+  message(payload: string): void;
+  /** The subscription is (again) live: nothing missed from here on. */
+  up(): void;
+  /** The subscription is lost: notifications may be missed until `up` is called again. */
+  down(): void;
 }
 
 export interface DatabaseOptions {
@@ -66,6 +76,7 @@ function openPostgres(url: string, max: number): Database {
     async ping() {
       await pool.query("select 1");
     },
+    subscribe: (channel, handlers) => subscribePostgres(url, channel, handlers),
     close: () => pool.end(),
   };
 }
@@ -83,10 +94,53 @@ async function openPglite(dataDir: string): Promise<Database> {
     async ping() {
       await db.execute(sql`select 1`);
     },
+    async subscribe(channel, handlers) {
+      const unlisten = await client.listen(channel, handlers.message);
+      handlers.up();
+      return () => unlisten();
+    },
     async close() {
       await client.close();
       await unlock();
     },
+  };
+}
+
+/** LISTEN on a dedicated connection, reconnecting with backoff when it drops. */
+async function subscribePostgres(url: string, channel: string, handlers: SubscriptionHandlers) {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const connect = async (delay: number) => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const lost = () => {
+      if (client !== next) return;
+      client = undefined;
+      handlers.down();
+      next.end().catch(() => {});
+      if (!stopped) retry = setTimeout(() => void connect(Math.min(delay * 2, 10_000)), delay);
+    };
+    next.on("error", lost);
+    next.on("end", lost);
+    next.on("notification", (notification) => handlers.message(notification.payload ?? ""));
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+      if (client === next) handlers.up();
+    } catch {
+      lost();
+    }
+  };
+
+  await connect(500);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const current = client;
+    client = undefined;
+    await current?.end().catch(() => {});
   };
 }
 

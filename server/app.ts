@@ -1,10 +1,12 @@
 import { STATUS_CODES } from "node:http";
 import cors from "@fastify/cors";
 import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
+import { Redis } from "ioredis";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import type { Database } from "../db/client.js";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authMount } from "./auth/mount.js";
+import { createSessionReader } from "./auth/read-session.js";
 import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { isDependencyFailure } from "./http/errors.js";
@@ -40,7 +42,21 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     return503OnClosing: true,
   });
   const mailer = givenMailer ?? createOutboxMailer((message) => app.log.info({ to: message.to, subject: message.subject }, "mail (dev outbox)"));
-  const auth = createAuth(config, database.db, { mailer });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
+    : undefined;
+  if (redis) {
+    redis.on("error", (error) => app.log.warn({ err: error }, "redis error"));
+    app.addHook("onClose", async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+  }
+  const auth = createAuth(config, database.db, { mailer, redis });
+  const sessions = await createSessionReader(auth, database, {
+    ttlMs: config.session.fastPathTtl * 1000,
+    maxEntries: config.session.fastPathMaxEntries,
+  });
+  app.addHook("onClose", () => sessions.stop());
   app.decorate("keyway", { config, database, auth, mailer });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
@@ -68,12 +84,12 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
   await app.register(cors, { origin: config.trustedOrigins, credentials: true, maxAge: 600 });
   await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });
   await app.register(authMount, { auth, baseUrl: config.baseUrl });
-  await app.register(restRoutes, { auth, database });
+  await app.register(restRoutes, { sessions, database });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: contextFactory({ auth, db: database.db, config }),
+      createContext: contextFactory({ auth, sessions, db: database.db, config }),
       maxBatchSize: config.trpcMaxBatchSize,
       allowMethodOverride: false,
       responseMeta: ({ errors }) => ({

@@ -1,8 +1,9 @@
-import { eq } from "drizzle-orm";
+import { Redis } from "ioredis";
 import { z } from "zod";
 import { openDatabase } from "../db/client.js";
-import { user } from "../db/schema/index.js";
+import { createAuth } from "./auth/auth.js";
 import { ROLES } from "./auth/roles.js";
+import { createOutboxMailer } from "./mail/mailer.js";
 import { ConfigError, loadConfig } from "./config.js";
 
 const USAGE = `Usage: npm run keyway -- <command>
@@ -25,22 +26,24 @@ async function main(argv: string[]) {
   }
   const [email, role] = parsed.data;
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 1 });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
   try {
     await database.migrate();
-    const [updated] = await database.db
-      .update(user)
-      .set({ role, updatedAt: new Date() })
-      .where(eq(user.email, email.toLowerCase()))
-      .returning({ email: user.email, role: user.role });
-    if (!updated) {
+    // Through Better Auth's own adapter, so its copies of the user (Redis sessions) follow.
+    const auth = createAuth(config, database.db, { mailer: createOutboxMailer(), redis });
+    const { internalAdapter } = await auth.$context;
+    const found = await internalAdapter.findUserByEmail(email.toLowerCase());
+    if (!found) {
       console.error(`No account with email ${email}. Sign up first, then run this again.`);
       return 1;
     }
-    console.log(`${updated.email} now has role ${updated.role}`);
+    const updated = await internalAdapter.updateUser(found.user.id, { role });
+    console.log(`${updated?.email ?? email} now has role ${role}`);
     return 0;
   } finally {
     await database.close();
+    redis?.disconnect();
   }
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookieOf, PASSWORD, signedUpClient } from "./helpers/clients.js";
+import { cookieOf, newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
 
 let server: TestServer;
@@ -60,6 +60,10 @@ describe("production error bodies", () => {
   it("carry no stack, SQL or driver text when the database fails under a query", async () => {
     const { client, email } = await signedUpClient(prod, "prod");
     const cookie = await cookieOf(client, prod);
+    // A second session that no route has read yet, so nothing about it is cached.
+    const second = newClient(prod);
+    await second.auth.signIn.email({ email, password: PASSWORD });
+    const unreadCookie = await cookieOf(second, prod);
     // Break the database under the running service: the queries now fail inside the driver.
     await prod.database.db.execute("drop table user_settings");
     const trpc = await fetch(`${prod.url}/trpc/settings.get`, { headers: { cookie } });
@@ -69,7 +73,7 @@ describe("production error bodies", () => {
     expect(trpcBody).not.toMatch(/user_settings|select|relation|stack|at \w+ \(/i);
 
     await prod.database.db.execute('drop table "session" cascade');
-    const rest = await fetch(`${prod.url}/api/session`, { headers: { cookie } });
+    const rest = await fetch(`${prod.url}/api/session`, { headers: { cookie: unreadCookie } });
     expect(rest.status).toBe(500);
     const restBody = await rest.text();
     expect(JSON.parse(restBody)).toEqual({ error: "Internal Server Error" });

@@ -1,6 +1,8 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { admin } from "better-auth/plugins";
+import { redisStorage } from "@better-auth/redis-storage";
+import type { Redis } from "ioredis";
 import type { Db } from "../../db/client.js";
 import * as schema from "../../db/schema/index.js";
 import type { Config } from "../config.js";
@@ -14,21 +16,31 @@ export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
 export interface AuthDeps {
   mailer: Mailer;
+  /** Shared session storage and rate-limit counters for several instances. */
+  redis?: Redis;
 }
 
-export function createAuth(config: Config, db: Db, _deps: AuthDeps) {
+export function createAuth(config: Config, db: Db, deps: AuthDeps) {
   return betterAuth({
     appName: "keyway",
     baseURL: config.baseUrl,
     secret: config.authSecret,
     trustedOrigins: config.trustedOrigins,
     database: drizzleAdapter(db, { provider: "pg", schema }),
+    secondaryStorage: deps.redis ? redisStorage({ client: deps.redis, keyPrefix: "keyway:auth:" }) : undefined,
+    rateLimit: {
+      enabled: config.rateLimit,
+      // Shared by every instance: Redis when there is one, else the database.
+      storage: deps.redis ? "secondary-storage" : "database",
+    },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_LENGTH.min,
       maxPasswordLength: PASSWORD_LENGTH.max,
     },
     session: {
+      // Sessions stay in PostgreSQL even with Redis: listing, admin and change notifications use them.
+      storeSessionInDatabase: true,
       expiresIn: config.session.expiresIn,
       updateAge: config.session.updateAge,
       cookieCache: {

@@ -1,5 +1,8 @@
+import { parseCookie } from "cookie";
+import type { Database } from "../../db/client.js";
 import { DependencyUnavailableError, isDependencyFailure } from "../http/errors.js";
 import type { Auth, AuthSession } from "./auth.js";
+import { SessionCache, type SessionCacheOptions } from "./session-cache.js";
 
 export interface SessionRead {
   session: AuthSession | null;
@@ -7,14 +10,48 @@ export interface SessionRead {
   setCookies: string[];
 }
 
-/** The one way our routes learn who is calling: Better Auth's own getSession. */
-export async function readSession(auth: Auth, headers: Headers): Promise<SessionRead> {
-  if (!headers.has("cookie")) return { session: null, setCookies: [] };
-  try {
-    const result = await auth.api.getSession({ headers, returnHeaders: true });
-    return { session: result.response, setCookies: result.headers.getSetCookie() };
-  } catch (error) {
-    if (isDependencyFailure(error)) throw new DependencyUnavailableError(error);
-    throw error;
-  }
+export interface SessionReader {
+  /** The one way our routes learn who is calling. */
+  read(headers: Headers): Promise<SessionRead>;
+  stop(): Promise<void>;
+}
+
+const CHANGES_CHANNEL = "keyway_auth";
+
+/**
+ * Better Auth's getSession stays the authority: its answers are kept in a per-instance
+ * cache that the database empties on every change to a session or user row.
+ */
+export async function createSessionReader(auth: Auth, database: Database, options: SessionCacheOptions): Promise<SessionReader> {
+  const cookieName = (await auth.$context).authCookies.sessionToken.name;
+  const cache = new SessionCache(options);
+  const unsubscribe =
+    options.ttlMs > 0
+      ? await database.subscribe(CHANGES_CHANNEL, {
+          message: (payload) => cache.apply(payload),
+          up: () => cache.up(),
+          down: () => cache.down(),
+        })
+      : async () => {};
+
+  return {
+    async read(headers) {
+      const cookieHeader = headers.get("cookie");
+      const signedToken = cookieHeader ? parseCookie(cookieHeader)[cookieName] : undefined;
+      if (!signedToken) return { session: null, setCookies: [] };
+      const cached = cache.get(signedToken);
+      if (cached) return { session: cached, setCookies: [] };
+
+      const mark = cache.mark();
+      try {
+        const result = await auth.api.getSession({ headers, returnHeaders: true });
+        if (result.response) cache.set(signedToken, result.response, mark);
+        return { session: result.response, setCookies: result.headers.getSetCookie() };
+      } catch (error) {
+        if (isDependencyFailure(error)) throw new DependencyUnavailableError(error);
+        throw error;
+      }
+    },
+    stop: unsubscribe,
+  };
 }

@@ -2,12 +2,12 @@ import { count, gt } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import type { Database } from "../../db/client.js";
 import { session, user } from "../../db/schema/index.js";
-import type { Auth } from "../auth/auth.js";
+import type { SessionReader } from "../auth/read-session.js";
 import { toPublicSession, toPublicUser } from "../auth/public-session.js";
 import { requireAdmin, requireSession, sessionLoader } from "./session-guards.js";
 
 /** Small REST contracts for curl-style clients and load balancers. */
-export const restRoutes: FastifyPluginAsync<{ auth: Auth; database: Database }> = async (app, { auth, database }) => {
+export const restRoutes: FastifyPluginAsync<{ sessions: SessionReader; database: Database }> = async (app, { sessions, database }) => {
   app.decorateRequest("authSession", null);
 
   app.get("/health", async () => ({ status: "ok" }));
@@ -25,7 +25,7 @@ export const restRoutes: FastifyPluginAsync<{ auth: Auth; database: Database }> 
     authed.addHook("onRequest", async (_request, reply) => {
       reply.header("cache-control", "no-store");
     });
-    authed.addHook("preHandler", sessionLoader(auth));
+    authed.addHook("preHandler", sessionLoader(sessions));
 
     authed.get("/api/session", async (request) => ({
       success: true,

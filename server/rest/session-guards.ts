@@ -1,7 +1,7 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type Auth, type AuthSession, CLIENT_IP_HEADER } from "../auth/auth.js";
-import { readSession } from "../auth/read-session.js";
+import { type AuthSession, CLIENT_IP_HEADER } from "../auth/auth.js";
+import type { SessionReader } from "../auth/read-session.js";
 import { hasRole } from "../auth/roles.js";
 
 declare module "fastify" {
@@ -11,11 +11,11 @@ declare module "fastify" {
 }
 
 /** Reads the caller's session for a REST route, forwarding any refreshed cookie. */
-export function sessionLoader(auth: Auth) {
+export function sessionLoader(sessions: SessionReader) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const headers = fromNodeHeaders(request.headers);
     headers.set(CLIENT_IP_HEADER, request.ip);
-    const read = await readSession(auth, headers);
+    const read = await sessions.read(headers);
     if (read.setCookies.length > 0) reply.header("set-cookie", read.setCookies);
     request.authSession = read.session;
   };

@@ -2,11 +2,12 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import type { Db } from "../../db/client.js";
 import { type Auth, type AuthSession, CLIENT_IP_HEADER } from "../auth/auth.js";
-import { readSession } from "../auth/read-session.js";
+import type { SessionReader } from "../auth/read-session.js";
 import type { Config } from "../config.js";
 
 export interface ContextDeps {
   auth: Auth;
+  sessions: SessionReader;
   db: Db;
   config: Config;
 }
@@ -19,7 +20,7 @@ export interface InnerContextOptions extends ContextDeps {
 }
 
 /** The context without a request: what tests and scripts build directly. */
-export function createInnerContext({ auth, db, config, headers, setCookies = () => {} }: InnerContextOptions) {
+export function createInnerContext({ auth, sessions, db, config, headers, setCookies = () => {} }: InnerContextOptions) {
   let session: Promise<AuthSession | null> | undefined;
   return {
     auth,
@@ -29,7 +30,7 @@ export function createInnerContext({ auth, db, config, headers, setCookies = () 
     setCookies,
     /** Reads the session once per request, only when a procedure asks for it. */
     getSession: () =>
-      (session ??= readSession(auth, headers).then((read) => {
+      (session ??= sessions.read(headers).then((read) => {
         if (read.setCookies.length > 0) setCookies(read.setCookies);
         return read.session;
       })),

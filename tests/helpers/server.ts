@@ -41,6 +41,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     LOG_LEVEL: "silent",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
     ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: "memory://" }),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...overrides,
   };
   const config = loadConfig(env);

@@ -1,0 +1,86 @@
+import { LRUCache } from "lru-cache";
+import type { AuthSession } from "./auth.js";
+
+export interface SessionCacheOptions {
+  /** How long an entry may be served without asking Better Auth again; 0 turns the cache off. */
+  ttlMs: number;
+  maxEntries: number;
+}
+
+interface Entry {
+  /** The whole signed cookie value: a cookie with another signature never hits. */
+  signedToken: string;
+  session: AuthSession;
+}
+
+/**
+ * Sessions this instance has read from Better Auth, keyed by session token. Entries are
+ * dropped when the database announces a change to their session or user row, and the
+ * whole cache is off while those announcements cannot be received.
+ */
+export class SessionCache {
+  private readonly entries: LRUCache<string, Entry> | undefined;
+  private live = false;
+  private epoch = 0;
+
+  constructor(options: SessionCacheOptions) {
+    this.entries = options.ttlMs > 0 ? new LRUCache({ max: options.maxEntries, ttl: options.ttlMs }) : undefined;
+  }
+
+  get(signedToken: string): AuthSession | undefined {
+    if (!this.live || !this.entries) return undefined;
+    const entry = this.entries.get(tokenOf(signedToken));
+    if (!entry || entry.signedToken !== signedToken) return undefined;
+    if (new Date(entry.session.session.expiresAt).getTime() <= Date.now()) return undefined;
+    return entry.session;
+  }
+
+  /** A marker to pass to `set`: a change announced since then makes the read too old to keep. */
+  mark(): number {
+    return this.epoch;
+  }
+
+  set(signedToken: string, session: AuthSession, mark: number): void {
+    if (!this.live || !this.entries || mark !== this.epoch) return;
+    this.entries.set(tokenOf(signedToken), { signedToken, session });
+  }
+
+  /** Applies a change announced by the database (see the keyway_auth triggers). */
+  apply(payload: string): void {
+    this.epoch++;
+    if (!this.entries) return;
+    let change: { kind?: string; token?: string; id?: string };
+    try {
+      change = JSON.parse(payload);
+    } catch {
+      this.entries.clear();
+      return;
+    }
+    if (change.kind === "session" && change.token) {
+      this.entries.delete(change.token);
+    } else if (change.kind === "user" && change.id) {
+      for (const [token, entry] of this.entries.entries()) {
+        if (entry.session.user.id === change.id) this.entries.delete(token);
+      }
+    } else {
+      this.entries.clear();
+    }
+  }
+
+  up(): void {
+    this.epoch++;
+    this.live = true;
+  }
+
+  down(): void {
+    this.epoch++;
+    this.live = false;
+    this.entries?.clear();
+  }
+}
+
+/** Better Auth signs the session cookie as `<token>.<signature>`. */
+function tokenOf(signedToken: string): string {
+  const dot = signedToken.lastIndexOf(".");
+  return dot === -1 ? signedToken : signedToken.slice(0, dot);
+}
