@@ -6,8 +6,16 @@ import pg from "pg";
  * DATABASE_URL is set (dropped afterwards), otherwise an in-memory PGlite.
  */
 export async function createTestDatabase(): Promise<{ url: string | undefined; drop: () => Promise<void> }> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) return { url: undefined, drop: async () => {} };
+  if (!process.env.DATABASE_URL) return { url: undefined, drop: async () => {} };
+  return createPostgresDatabase();
+}
+
+/** The machine's PostgreSQL, for tests that need several processes on one database. */
+export const LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test";
+
+/** A fresh PostgreSQL database (DATABASE_URL's server, else the local one), whatever the suite runs on. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const adminUrl = process.env.DATABASE_URL ?? LOCAL_POSTGRES;
   const name = `keyway_test_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

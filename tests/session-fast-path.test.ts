@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cookieOf, signedUpClient } from "./helpers/clients.js";
+import { startServer, type TestServer } from "./helpers/server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(() => server?.close());
+
+const TOKEN_COOKIE = /better-auth\.session_token=([^;]+)/;
+
+const meStatus = (cookie: string) =>
+  fetch(`${server.url}/trpc/me.get`, { headers: { cookie } }).then((response) => response.status);
+
+describe("the session fast path", () => {
+  it("never serves a cached session to a cookie whose signature was tampered with", async () => {
+    const { client } = await signedUpClient(server, "tamper");
+    const cookie = (await cookieOf(client, server)).match(TOKEN_COOKIE)![0];
+    expect(await meStatus(cookie)).toBe(200); // now cached
+    const [token, signature] = decodeURIComponent(cookie.split("=").slice(1).join("=")).split(".");
+    const flipped = signature!.startsWith("A") ? `B${signature!.slice(1)}` : `A${signature!.slice(1)}`;
+    expect(await meStatus(`better-auth.session_token=${encodeURIComponent(`${token}.${flipped}`)}`)).toBe(401);
+    expect(await meStatus(`better-auth.session_token=${token}`)).toBe(401);
+  });
+
+  it("never serves one user's cached session to another user's cookie", async () => {
+    const alice = await signedUpClient(server, "alice");
+    const bob = await signedUpClient(server, "bob");
+    const aliceCookie = (await cookieOf(alice.client, server)).match(TOKEN_COOKIE)![1]!;
+    const bobCookie = (await cookieOf(bob.client, server)).match(TOKEN_COOKIE)![1]!;
+    expect(await meStatus(`better-auth.session_token=${aliceCookie}`)).toBe(200);
+    // Bob's signature on Alice's token: the pair was never issued.
+    const [aliceToken] = decodeURIComponent(aliceCookie).split(".");
+    const [, bobSignature] = decodeURIComponent(bobCookie).split(".");
+    const forged = `better-auth.session_token=${encodeURIComponent(`${aliceToken}.${bobSignature}`)}`;
+    expect(await meStatus(forged)).toBe(401);
+  });
+
+  it("reflects a profile change on the very next call", async () => {
+    const { client } = await signedUpClient(server, "profile");
+    expect((await client.api.me.get.query()).name).toBe("profile");
+    await client.api.me.update.mutate({ name: "renamed" });
+    expect((await client.api.me.get.query()).name).toBe("renamed");
+    expect((await client.api.session.get.query())!.user.name).toBe("renamed");
+  });
+});
