@@ -83,7 +83,11 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
 
   await app.register(cors, { origin: config.trustedOrigins, credentials: true, maxAge: 600 });
   await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });
-  await app.register(authMount, { auth, baseUrl: config.baseUrl });
+  await app.register(authMount, {
+    auth,
+    baseUrl: config.baseUrl,
+    databaseDown: () => database.ping().then(() => false, () => true),
+  });
   await app.register(restRoutes, { sessions, database });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",
@@ -95,7 +99,7 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
       responseMeta: ({ errors }) => ({
         headers: {
           "cache-control": "no-store",
-          ...(errors.some((error) => error.code === "SERVICE_UNAVAILABLE") ? { "retry-after": "5" } : {}),
+          ...(errors.some(isDependencyFailure) ? { "retry-after": "5" } : {}),
         },
       }),
       onError: ({ error, path }) => {

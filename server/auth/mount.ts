@@ -8,7 +8,14 @@ const HOP_BY_HOP = ["connection", "content-length", "keep-alive", "transfer-enco
  * Mounts Better Auth's fetch handler at /api/auth/*. The plugin is encapsulated and keeps
  * every body as raw bytes, so JSON and form posts reach Better Auth exactly as sent.
  */
-export const authMount: FastifyPluginAsync<{ auth: Auth; baseUrl: string }> = async (app, { auth, baseUrl }) => {
+export interface AuthMountOptions {
+  auth: Auth;
+  baseUrl: string;
+  /** Resolves true when the database does not answer: Better Auth's 5xx then becomes 503. */
+  databaseDown: () => Promise<boolean>;
+}
+
+export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { auth, baseUrl, databaseDown }) => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
@@ -25,6 +32,13 @@ export const authMount: FastifyPluginAsync<{ auth: Auth; baseUrl: string }> = as
         new Request(new URL(request.url, baseUrl), { method: request.method, headers, body }),
       );
 
+      if (response.status >= 500) {
+        // Better Auth has logged the cause; the client learns only whether to retry.
+        const unavailable = await databaseDown();
+        return unavailable
+          ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
+          : reply.code(response.status).send({ error: "Internal Server Error" });
+      }
       reply.status(response.status);
       response.headers.forEach((value, name) => {
         if (name !== "set-cookie") reply.header(name, value);

@@ -1,4 +1,5 @@
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { isDependencyFailure } from "../http/errors.js";
@@ -9,6 +10,15 @@ const t = initTRPC.context<Context>().create({
   // Stack traces only ever leave the server in development.
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
+    // A database that does not answer is 503, never 500 and never "signed out".
+    if (isDependencyFailure(error)) {
+      return {
+        ...shape,
+        code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
+        message: "Service temporarily unavailable",
+        data: { ...shape.data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503, zodError: null },
+      };
+    }
     const revealInternals = ctx?.config.env === "development";
     const internal = error.code === "INTERNAL_SERVER_ERROR" && !revealInternals;
     const zodError = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
@@ -23,14 +33,4 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const middleware = t.middleware;
 export const createCallerFactory = t.createCallerFactory;
-
-/** A database that does not answer becomes 503, never 500 and never "signed out". */
-const dependencyFailures = t.middleware(async ({ next }) => {
-  const result = await next();
-  if (!result.ok && isDependencyFailure(result.error)) {
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "Service temporarily unavailable" });
-  }
-  return result;
-});
-
-export const baseProcedure = t.procedure.use(dependencyFailures);
+export const baseProcedure = t.procedure;
