@@ -1,5 +1,6 @@
 // Runs one autocannon case in its own process (so the load generator is not the server)
-// and prints its summary as JSON. Input: the case as JSON in argv[2].
+// and prints its summary as JSON. Input: a JSON file holding the case, path in argv[2].
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 
 export interface LoadCase {
@@ -22,7 +23,7 @@ export interface LoadResult {
   non2xx: number;
 }
 
-const spec = JSON.parse(process.argv[2]!) as LoadCase;
+const spec = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as LoadCase;
 let next = 0;
 const result = await autocannon({
   url: spec.url,

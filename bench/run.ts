@@ -2,8 +2,9 @@
 // from separate processes, and reports each case as a ratio to the public tRPC query
 // measured in the same run. Writes bench/results.json.
 import { execFile } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import pLimit from "p-limit";
 import { createPostgresDatabase } from "../tests/helpers/database.js";
@@ -14,16 +15,19 @@ const run = promisify(execFile);
 const quick = process.argv.includes("--quick");
 const DURATION = quick ? 2 : 10;
 const SOAK_SECONDS = quick ? 4 : 60;
+const SOAK_WARMUP = quick ? 1 : 15;
 const USERS = quick ? 20 : 300;
 const CONNECTIONS = 10;
 const POOL = Number(process.env.UV_THREADPOOL_SIZE ?? availableParallelism());
 const PASSWORD = "correct horse battery staple";
 
+const scratch = mkdtempSync(join(tmpdir(), "keyway-bench-"));
+
 async function load(spec: Omit<LoadCase, "connections" | "durationSeconds"> & Partial<LoadCase>): Promise<LoadResult> {
   const full: LoadCase = { connections: CONNECTIONS, durationSeconds: DURATION, ...spec };
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/load.ts", JSON.stringify(full)], {
-    maxBuffer: 1 << 20,
-  });
+  const file = join(scratch, "case.json");
+  writeFileSync(file, JSON.stringify(full));
+  const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/load.ts", file], { maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult;
 }
 
@@ -102,6 +106,8 @@ try {
   });
   const raw = JSON.parse(stdout.trim().split("\n").pop()!) as { hashesPerSecond: number };
 
+  // The soak's own warm-up: RSS is compared from steady state, not from before the first request of this kind.
+  await load({ url: server.url, method: "GET", path: "/trpc/me.get", headers: protectedHeaders, durationSeconds: SOAK_WARMUP });
   const rssBefore = rssOf(server.child.pid!);
   const soak = await load({
     url: server.url,
@@ -170,4 +176,5 @@ try {
 } finally {
   await server.stop();
   await database.drop();
+  rmSync(scratch, { recursive: true, force: true });
 }
