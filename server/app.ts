@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
 import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import { Redis } from "ioredis";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
@@ -81,6 +82,7 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     if (closing) reply.header("connection", "close");
   });
 
+  await app.register(helmet, { global: true });
   await app.register(cors, { origin: config.trustedOrigins, credentials: true, maxAge: 600 });
   await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });
   await app.register(authMount, {

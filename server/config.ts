@@ -32,17 +32,24 @@ const envSchema = z
     BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional(),
     TRUSTED_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))),
     TRUST_PROXY: flag(false),
+    COOKIE_PREFIX: z.string().regex(/^[a-z0-9-]{1,32}$/i, "must be 1-32 letters, digits or dashes").default("better-auth"),
+    COOKIE_SAME_SITE: z.enum(["lax", "strict", "none"]).default("lax"),
     SESSION_EXPIRES_IN: z.coerce.number().int().positive().default(7 * 24 * 60 * 60),
     SESSION_UPDATE_AGE: z.coerce.number().int().nonnegative().default(24 * 60 * 60),
     SESSION_COOKIE_CACHE: flag(true),
     SESSION_COOKIE_CACHE_MAX_AGE: z.coerce.number().int().positive().default(5 * 60),
     SESSION_FAST_PATH_TTL: z.coerce.number().int().min(0).max(3600).default(300),
     SESSION_FAST_PATH_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
+    LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+    LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   })
   .superRefine((env, ctx) => {
+    if (env.COOKIE_SAME_SITE === "none" && !env.BETTER_AUTH_URL?.startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: ["COOKIE_SAME_SITE"], message: "none needs an https BETTER_AUTH_URL (SameSite=None cookies must be Secure)" });
+    }
     if (env.NODE_ENV !== "production") return;
     if (!env.BETTER_AUTH_SECRET) {
       ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "is required in production" });
@@ -92,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Origins allowed to call with cookies: the service itself plus TRUSTED_ORIGINS. */
     trustedOrigins: [...new Set([baseOrigin, ...e.TRUSTED_ORIGINS.map((url) => new URL(url).origin)])],
     trustProxy: e.TRUST_PROXY,
+    cookies: { prefix: e.COOKIE_PREFIX, sameSite: e.COOKIE_SAME_SITE },
     session: {
       expiresIn: e.SESSION_EXPIRES_IN,
       updateAge: e.SESSION_UPDATE_AGE,
@@ -100,6 +108,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fastPathTtl: e.SESSION_FAST_PATH_TTL,
       fastPathMaxEntries: e.SESSION_FAST_PATH_MAX_ENTRIES,
     },
+    lockout: { maxFailures: e.LOCKOUT_MAX_FAILURES, windowSeconds: e.LOCKOUT_WINDOW_SECONDS },
     bodyLimit: e.BODY_LIMIT,
     trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),

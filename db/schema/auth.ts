@@ -77,3 +77,10 @@ export const rateLimit = pgTable("rate_limit", {
   count: integer("count").notNull(),
   lastRequest: bigint("last_request", { mode: "number" }).notNull(),
 });
+
+/** Failed password sign-ins per account in the current window (see the account-lockout plugin). */
+export const signInFailure = pgTable("sign_in_failure", {
+  email: text("email").primaryKey(),
+  count: integer("count").notNull(),
+  windowStart: timestamp("window_start", { withTimezone: true }).notNull(),
+});

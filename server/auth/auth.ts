@@ -7,6 +7,8 @@ import type { Db } from "../../db/client.js";
 import * as schema from "../../db/schema/index.js";
 import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
+import { accountLockout } from "./plugins/account-lockout.js";
+import { passwordPolicy } from "./plugins/password-policy.js";
 import { sessionVersion } from "./session-version.js";
 
 /** Set by our mount from Fastify's `request.ip`; any client-sent value is replaced. */
@@ -53,10 +55,18 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       // Better Auth turns its Origin/CSRF checks off when NODE_ENV=test; keep them on everywhere.
       disableOriginCheck: false,
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      cookiePrefix: config.cookies.prefix,
+      // Secure (and the __Secure- prefix) follow from an https base URL.
+      useSecureCookies: config.baseUrl.startsWith("https://"),
+      defaultCookieAttributes: { sameSite: config.cookies.sameSite, httpOnly: true },
     },
     logger: { level: config.env === "test" ? "error" : "warn", disabled: config.logLevel === "silent" },
     telemetry: { enabled: false },
-    plugins: [admin({ defaultRole: "user", adminRoles: ["admin"] })],
+    plugins: [
+      admin({ defaultRole: "user", adminRoles: ["admin"] }),
+      passwordPolicy(),
+      accountLockout(db, config.lockout),
+    ],
   });
 }
 

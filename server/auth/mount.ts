@@ -43,6 +43,11 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
       response.headers.forEach((value, name) => {
         if (name !== "set-cookie") reply.header(name, value);
       });
+      // Every answer here may carry or reveal a session.
+      reply.header("cache-control", "no-store");
+      // Better Auth's limiter says when to retry in its own header; clients and proxies read the standard one.
+      const retryAfter = response.headers.get("x-retry-after");
+      if (response.status === 429 && retryAfter) reply.header("retry-after", retryAfter);
       const cookies = response.headers.getSetCookie();
       if (cookies.length > 0) reply.header("set-cookie", cookies);
       return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);

@@ -56,7 +56,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   const database = await open();
   await database.migrate();
   const server: TestServer = {
-    url: config.baseUrl,
+    url: `http://${config.host}:${config.port}`,
     app: await listen(database),
     database,
     env,

@@ -1,0 +1,42 @@
+import { dictionary } from "@zxcvbn-ts/language-common";
+import type { BetterAuthPlugin } from "better-auth";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+
+/** Passwords of acceptable length that are among the most used (zxcvbn's common list). */
+const COMMON = new Set(dictionary["passwords-common"].filter((password) => password.length >= 8));
+
+/** Every body field through which Better Auth accepts a new password. */
+const PASSWORD_FIELDS = ["password", "newPassword"] as const;
+
+export function isCommonPassword(password: string): boolean {
+  return COMMON.has(password.normalize("NFKC").toLowerCase());
+}
+
+/**
+ * Refuses very common passwords wherever a password is set. Length (8..128) is Better
+ * Auth's own check; there are no composition rules and nothing is truncated.
+ */
+export function passwordPolicy() {
+  return {
+    id: "keyway-password-policy",
+    hooks: {
+      before: [
+        {
+          matcher: (context) => context.method === "POST",
+          handler: createAuthMiddleware(async (ctx) => {
+            const body = (ctx.body ?? {}) as Record<string, unknown>;
+            for (const field of PASSWORD_FIELDS) {
+              const value = body[field];
+              if (typeof value === "string" && isCommonPassword(value)) {
+                throw new APIError("BAD_REQUEST", {
+                  code: "PASSWORD_TOO_COMMON",
+                  message: "This password is one of the most common ones. Choose another.",
+                });
+              }
+            }
+          }),
+        },
+      ],
+    },
+  } satisfies BetterAuthPlugin;
+}
