@@ -9,6 +9,8 @@ import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
+import { requireFreshSession } from "./fresh-session.js";
+import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
 
 /** Set by our mount from Fastify's `request.ip`; any client-sent value is replaced. */
@@ -45,12 +47,14 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       storeSessionInDatabase: true,
       expiresIn: config.session.expiresIn,
       updateAge: config.session.updateAge,
+      freshAge: config.session.freshAge,
       cookieCache: {
         enabled: config.session.cookieCache,
         maxAge: config.session.cookieCacheMaxAge,
         version: sessionVersion(db),
       },
     },
+    databaseHooks: absoluteLifetime(config.session.absoluteLifetime),
     advanced: {
       // Better Auth turns its Origin/CSRF checks off when NODE_ENV=test; keep them on everywhere.
       disableOriginCheck: false,
@@ -66,6 +70,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       admin({ defaultRole: "user", adminRoles: ["admin"] }),
       passwordPolicy(),
       accountLockout(db, config.lockout),
+      requireFreshSession(["/list-sessions", "/change-email"], config.session.freshAge),
     ],
   });
 }

@@ -1,4 +1,5 @@
 import { TRPCError } from "@trpc/server";
+import { isFresh, NOT_FRESH } from "../auth/fresh-session.js";
 import { hasRole } from "../auth/roles.js";
 import { baseProcedure } from "./init.js";
 
@@ -14,5 +15,11 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
 /** Authorization: may they. Not an admin → FORBIDDEN. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!hasRole(ctx.user, "admin")) throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
+  return next();
+});
+
+/** Sensitive reads and changes: the sign-in behind the session must be recent. */
+export const freshSessionProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (!isFresh(ctx.session, ctx.config.session.freshAge)) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FRESH.message });
   return next();
 });

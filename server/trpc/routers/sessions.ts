@@ -3,13 +3,13 @@ import { z } from "zod";
 import { authCall } from "../auth-call.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
-import { protectedProcedure } from "../procedures.js";
+import { freshSessionProcedure, protectedProcedure } from "../procedures.js";
 
 const listOwnSessions = (ctx: Context) =>
   authCall(ctx, ctx.auth.api.listSessions({ headers: ctx.headers, returnHeaders: true }));
 
 export const sessionsRouter = router({
-  list: protectedProcedure.query(async ({ ctx }) => {
+  list: freshSessionProcedure.query(async ({ ctx }) => {
     const sessions = await listOwnSessions(ctx);
     return sessions.map((entry) => ({
       id: entry.id,
