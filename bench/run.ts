@@ -2,14 +2,11 @@
 // from separate processes, and reports each case as a ratio to the public tRPC query
 // measured in the same run. Writes bench/results.json.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { promisify } from "node:util";
-import pLimit from "p-limit";
-import { createPostgresDatabase } from "../tests/helpers/database.js";
-import { startServerProcess } from "../tests/helpers/server-process.js";
-import type { LoadCase, LoadResult } from "./load.js";
+import type { LoadResult, RequestSpec } from "./load.js";
+import { PASSWORD, POOL, startBenchServer } from "./setup.js";
 
 const run = promisify(execFile);
 const quick = process.argv.includes("--quick");
@@ -18,84 +15,43 @@ const SOAK_SECONDS = quick ? 4 : 60;
 const SOAK_WARMUP = quick ? 1 : 15;
 const USERS = quick ? 20 : 300;
 const CONNECTIONS = 10;
-const POOL = Number(process.env.UV_THREADPOOL_SIZE ?? availableParallelism());
-const PASSWORD = "correct horse battery staple";
 
-const scratch = mkdtempSync(join(tmpdir(), "keyway-bench-"));
-
-async function load(spec: Omit<LoadCase, "connections" | "durationSeconds"> & Partial<LoadCase>): Promise<LoadResult> {
-  const full: LoadCase = { connections: CONNECTIONS, durationSeconds: DURATION, ...spec };
-  const file = join(scratch, "case.json");
-  writeFileSync(file, JSON.stringify(full));
-  const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/load.ts", file], { maxBuffer: 1 << 20 });
-  return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult;
-}
-
-function rssOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) * 1024;
-}
-
-const database = await createPostgresDatabase();
-const server = await startServerProcess({
-  NODE_ENV: "production",
-  DATABASE_URL: database.url,
-  BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123456789",
-  TRUSTED_ORIGINS: "http://app.example.test",
-  UV_THREADPOOL_SIZE: String(POOL),
-  // Sign-ins come from one address here; the limiter would measure itself, not the service.
-  RATE_LIMIT: "false",
-  ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-});
-const origin = server.url;
+const bench = await startBenchServer();
+const { server, origin } = bench;
+const load = (request: RequestSpec, durationSeconds = DURATION) =>
+  bench.load({ url: server.url, connections: CONNECTIONS, durationSeconds, requests: [request] });
 
 try {
   console.log(`keyway bench${quick ? " (quick)" : ""}: ${USERS} users, ${CONNECTIONS} connections, ${DURATION}s a case, libuv pool ${POOL}`);
-  const users = await pLimit(POOL * 2).map(Array.from({ length: USERS }, (_, i) => i), async (i) => {
-    const email = `bench-${i}@example.com`;
-    const response = await fetch(`${server.url}/api/auth/sign-up/email`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin },
-      body: JSON.stringify({ email, password: PASSWORD, name: `Bench ${i}` }),
-    });
-    if (!response.ok) throw new Error(`sign-up ${i}: ${response.status}`);
-    const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
-    return {
-      email,
-      tokenOnly: cookies.filter((cookie) => cookie.startsWith("better-auth.session_token=")).join("; "),
-      withCache: cookies.join("; "),
-    };
-  });
-
+  const users = await bench.signUp(USERS);
   const protectedHeaders = users.map((user) => ({ cookie: user.tokenOnly }));
+  const protectedQuery: RequestSpec = { method: "GET", path: "/trpc/me.get", headers: protectedHeaders };
   const batchPath = `/trpc/${Array(10).fill("me.get").join(",")}?batch=1&input=${encodeURIComponent("{}")}`;
+
   const results: Record<string, LoadResult & { callsPerSecond: number }> = {};
-  const measure = async (name: string, spec: Parameters<typeof load>[0], callsPerRequest = 1) => {
-    const result = await load(spec);
+  const measure = async (name: string, request: RequestSpec, callsPerRequest = 1) => {
+    const result = await load(request);
     results[name] = { ...result, callsPerSecond: result.requestsPerSecond * callsPerRequest };
     console.log(`  measured ${name}`);
   };
 
-  await load({ url: server.url, method: "GET", path: "/trpc/me.get", headers: protectedHeaders, durationSeconds: 1 }); // warm-up
-  await measure("plain Fastify route", { url: server.url, method: "GET", path: "/health", headers: [{}] });
-  await measure("public tRPC query", { url: server.url, method: "GET", path: "/trpc/health", headers: [{}] });
-  await measure("protected tRPC query", { url: server.url, method: "GET", path: "/trpc/me.get", headers: protectedHeaders });
+  await load(protectedQuery, 1); // warm-up
+  await measure("plain Fastify route", { method: "GET", path: "/health", headers: [{}] });
+  await measure("public tRPC query", { method: "GET", path: "/trpc/health", headers: [{}] });
+  await measure("protected tRPC query", protectedQuery);
   await measure("protected, cookie cache", {
-    url: server.url,
     method: "GET",
     path: "/trpc/me.get",
     headers: users.map((user) => ({ cookie: user.withCache })),
   });
-  await measure("batch of 10 protected", { url: server.url, method: "GET", path: batchPath, headers: protectedHeaders }, 10);
+  await measure("batch of 10 protected", { method: "GET", path: batchPath, headers: protectedHeaders }, 10);
   await measure("write mutation", {
-    url: server.url,
     method: "POST",
     path: "/trpc/settings.update",
     headers: users.map((user) => ({ cookie: user.tokenOnly, origin, "content-type": "application/json" })),
     bodies: users.map((_, i) => JSON.stringify({ json: { theme: i % 2 ? "dark" : "light" } })),
   });
   await measure("email sign-in", {
-    url: server.url,
     method: "POST",
     path: "/api/auth/sign-in/email",
     headers: [{ origin, "content-type": "application/json" }],
@@ -107,16 +63,10 @@ try {
   const raw = JSON.parse(stdout.trim().split("\n").pop()!) as { hashesPerSecond: number };
 
   // The soak's own warm-up: RSS is compared from steady state, not from before the first request of this kind.
-  await load({ url: server.url, method: "GET", path: "/trpc/me.get", headers: protectedHeaders, durationSeconds: SOAK_WARMUP });
-  const rssBefore = rssOf(server.child.pid!);
-  const soak = await load({
-    url: server.url,
-    method: "GET",
-    path: "/trpc/me.get",
-    headers: protectedHeaders,
-    durationSeconds: SOAK_SECONDS,
-  });
-  const rssAfter = rssOf(server.child.pid!);
+  await load(protectedQuery, SOAK_WARMUP);
+  const rssBefore = bench.rss();
+  const soak = await load(protectedQuery, SOAK_SECONDS);
+  const rssAfter = bench.rss();
 
   const base = results["public tRPC query"]!.requestsPerSecond;
   const rows = Object.entries(results).map(([name, result]) => ({
@@ -174,7 +124,5 @@ try {
   );
   if (!quick && targets.some((row) => !row.met)) process.exitCode = 1;
 } finally {
-  await server.stop();
-  await database.drop();
-  rmSync(scratch, { recursive: true, force: true });
+  await bench.stop();
 }

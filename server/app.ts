@@ -10,6 +10,7 @@ import { authMount } from "./auth/mount.js";
 import { createSessionReader } from "./auth/read-session.js";
 import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
+import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
 import { createOutboxMailer, type Mailer } from "./mail/mailer.js";
 import { restRoutes } from "./rest/routes.js";
@@ -29,6 +30,8 @@ declare module "fastify" {
   }
 }
 
+const SHUTDOWN_IDLE_GRACE_MS = 1_000;
+
 /** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
 export async function buildApp({ config, database, logger, mailer: givenMailer }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
@@ -41,6 +44,9 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     // Batched GET calls put every procedure name in one path segment.
     routerOptions: { maxParamLength: 8 * 1024 },
     return503OnClosing: true,
+    // Closing idle keep-alive sockets at once races with requests already on their way;
+    // the preClose hook below closes them after a grace period instead.
+    forceCloseConnections: false,
   });
   const mailer = givenMailer ?? createOutboxMailer((message) => app.log.info({ to: message.to, subject: message.subject }, "mail (dev outbox)"));
   const redis = config.redisUrl
@@ -73,15 +79,11 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     return reply.code(status).send({ error: STATUS_CODES[status] ?? "Bad Request", message: error.message });
   });
 
-  // While closing, answers in flight end their keep-alive connections so close() can finish.
-  let closing = false;
+  await app.register(drain);
+  // Idle keep-alive connections still open a moment after close() began are closed.
   app.addHook("preClose", async () => {
-    closing = true;
+    setTimeout(() => app.server.closeIdleConnections(), SHUTDOWN_IDLE_GRACE_MS).unref();
   });
-  app.addHook("onSend", async (_request, reply) => {
-    if (closing) reply.header("connection", "close");
-  });
-
   await app.register(helmet, { global: true });
   await app.register(cors, { origin: config.trustedOrigins, credentials: true, maxAge: 600 });
   await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });

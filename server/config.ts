@@ -26,6 +26,7 @@ const envSchema = z
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
     DATA_DIR: z.string().min(1).default("./.data"),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+    REDIS_PREFIX: z.string().min(1).max(64).default("keyway:"),
     RATE_LIMIT: z.enum(["true", "false", "1", "0"]).optional(),
     DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     BETTER_AUTH_SECRET: z.string().optional(),
@@ -44,6 +45,7 @@ const envSchema = z
     SESSION_FAST_PATH_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
     LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
@@ -94,6 +96,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
     redisUrl: e.REDIS_URL,
+    /** Namespace of every key keyway writes to Redis, so deployments can share a server. */
+    redisPrefix: e.REDIS_PREFIX,
     /** Better Auth's rate limits: on in production unless RATE_LIMIT=false. */
     rateLimit: e.RATE_LIMIT === undefined ? e.NODE_ENV === "production" : e.RATE_LIMIT === "true" || e.RATE_LIMIT === "1",
     authSecret: e.BETTER_AUTH_SECRET ?? DEV_SECRET,
@@ -113,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fastPathMaxEntries: e.SESSION_FAST_PATH_MAX_ENTRIES,
     },
     lockout: { maxFailures: e.LOCKOUT_MAX_FAILURES, windowSeconds: e.LOCKOUT_WINDOW_SECONDS },
+    /** How long new requests get 503 before the listener closes on SIGTERM. */
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     bodyLimit: e.BODY_LIMIT,
     trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),

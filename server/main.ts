@@ -16,12 +16,14 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, "shutting down: finishing in-flight requests");
+    app.log.info({ signal }, "shutting down: draining, then finishing in-flight requests");
     const deadline = setTimeout(() => {
       app.log.error("shutdown deadline passed; exiting");
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
+    app.startDraining();
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     await app.close();
     await database.close();
     process.exit(0);

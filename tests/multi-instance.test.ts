@@ -36,7 +36,7 @@ for (const redis of [false, true]) {
       env = {
         DATABASE_URL: database.url,
         BETTER_AUTH_SECRET: SECRET,
-        ...(redis ? { REDIS_URL: "redis://127.0.0.1:6379/1" } : {}),
+        ...(redis ? { REDIS_URL: "redis://127.0.0.1:6379/1", REDIS_PREFIX: `multi-${Date.now()}:` } : {}),
       };
       a = await startServerProcess(env);
       b = await startServerProcess(env);

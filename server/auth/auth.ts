@@ -31,7 +31,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     secret: config.authSecret,
     trustedOrigins: config.trustedOrigins,
     database: drizzleAdapter(db, { provider: "pg", schema }),
-    secondaryStorage: deps.redis ? redisStorage({ client: deps.redis, keyPrefix: "keyway:auth:" }) : undefined,
+    secondaryStorage: deps.redis ? redisStorage({ client: deps.redis, keyPrefix: `${config.redisPrefix}auth:` }) : undefined,
     rateLimit: {
       enabled: config.rateLimit,
       // Shared by every instance: Redis when there is one, else the database.

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { type Database, openDatabase } from "../../db/client.js";
@@ -41,7 +42,8 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     LOG_LEVEL: "silent",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
     ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: "memory://" }),
-    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // Each server its own Redis namespace, unless the test shares one on purpose.
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `test-${randomUUID()}:` } : {}),
     ...overrides,
   };
   const config = loadConfig(env);

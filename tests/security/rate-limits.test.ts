@@ -65,7 +65,9 @@ describe("limits shared by two instances on one PostgreSQL", () => {
   beforeAll(async () => {
     const database = await createPostgresDatabase();
     drop = database.drop;
-    for (let i = 0; i < 2; i++) servers.push(await startServer({ RATE_LIMIT: "true", DATABASE_URL: database.url }));
+    // With REDIS_URL set the counters live in Redis: both instances share one namespace.
+    const shared = { RATE_LIMIT: "true", DATABASE_URL: database.url, REDIS_PREFIX: `shared-${Date.now()}:` };
+    for (let i = 0; i < 2; i++) servers.push(await startServer(shared));
   });
   afterAll(async () => {
     for (const server of servers) await server.close();
