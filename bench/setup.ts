@@ -28,6 +28,8 @@ export async function startBenchServer() {
     DATABASE_URL: database.url,
     BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123456789",
     TRUSTED_ORIGINS: "http://app.example.test",
+    // Bench users sign in right after signing up; there is no mail server to verify them.
+    REQUIRE_EMAIL_VERIFICATION: "false",
     UV_THREADPOOL_SIZE: String(POOL),
     // Sign-ins come from one address here; the limiter would measure itself, not the service.
     RATE_LIMIT: "false",

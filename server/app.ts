@@ -12,7 +12,9 @@ import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
-import { createOutboxMailer, type Mailer } from "./mail/mailer.js";
+import { createMailer } from "./mail/create-mailer.js";
+import type { Mailer, Outbox } from "./mail/mailer.js";
+import { devOutbox } from "./rest/dev-outbox.js";
 import { restRoutes } from "./rest/routes.js";
 import { contextFactory } from "./trpc/context.js";
 import { type AppRouter, appRouter } from "./trpc/router.js";
@@ -48,7 +50,7 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     // the preClose hook below closes them after a grace period instead.
     forceCloseConnections: false,
   });
-  const mailer = givenMailer ?? createOutboxMailer((message) => app.log.info({ to: message.to, subject: message.subject }, "mail (dev outbox)"));
+  const mailer: Mailer & Partial<Outbox> = givenMailer ?? createMailer(config, app.log);
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
     : undefined;
@@ -93,6 +95,7 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     databaseDown: () => database.ping().then(() => false, () => true),
   });
   await app.register(restRoutes, { sessions, database });
+  if (config.env === "development" && mailer.outbox) await app.register(devOutbox, { mailer });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",
     trpcOptions: {

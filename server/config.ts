@@ -46,6 +46,10 @@ const envSchema = z
     LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
+    APP_NAME: z.string().min(1).max(64).default("keyway"),
+    SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+    MAIL_FROM: z.string().min(3).default("keyway <no-reply@localhost>"),
+    REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false", "1", "0"]).optional(),
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
@@ -55,6 +59,13 @@ const envSchema = z
       ctx.addIssue({ code: "custom", path: ["COOKIE_SAME_SITE"], message: "none needs an https BETTER_AUTH_URL (SameSite=None cookies must be Secure)" });
     }
     if (env.NODE_ENV !== "production") return;
+    if (!env.SMTP_URL && env.REQUIRE_EMAIL_VERIFICATION !== "false" && env.REQUIRE_EMAIL_VERIFICATION !== "0") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SMTP_URL"],
+        message: "is required in production while email verification is required (REQUIRE_EMAIL_VERIFICATION)",
+      });
+    }
     if (!env.BETTER_AUTH_SECRET) {
       ctx.addIssue({ code: "custom", path: ["BETTER_AUTH_SECRET"], message: "is required in production" });
     } else if (env.BETTER_AUTH_SECRET.length < 32) {
@@ -89,6 +100,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const baseOrigin = new URL(baseUrl).origin;
   return {
     env: e.NODE_ENV,
+    appName: e.APP_NAME,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      /** On in production, off elsewhere, unless REQUIRE_EMAIL_VERIFICATION says otherwise. */
+      requireEmailVerification:
+        e.REQUIRE_EMAIL_VERIFICATION === undefined
+          ? e.NODE_ENV === "production"
+          : e.REQUIRE_EMAIL_VERIFICATION === "true" || e.REQUIRE_EMAIL_VERIFICATION === "1",
+    },
     isProduction: e.NODE_ENV === "production",
     host: e.HOST,
     port: e.PORT,

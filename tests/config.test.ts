@@ -51,6 +51,7 @@ describe("configuration", () => {
     expect(stderr).toContain("BETTER_AUTH_SECRET is required in production");
     expect(stderr).toContain("BETTER_AUTH_URL is required in production");
     expect(stderr).toContain("TRUSTED_ORIGINS is required in production");
+    expect(stderr).toContain("SMTP_URL is required in production while email verification is required");
   });
 
   it("refuses a production secret shorter than 32 characters", async () => {
@@ -59,6 +60,7 @@ describe("configuration", () => {
       BETTER_AUTH_SECRET: "short",
       BETTER_AUTH_URL: "https://auth.example.com",
       TRUSTED_ORIGINS: "https://app.example.com",
+      SMTP_URL: "smtp://mail.example.com:587",
     });
     expect(code).toBe(1);
     expect(stderr).toContain("BETTER_AUTH_SECRET must be at least 32 characters");

@@ -9,6 +9,7 @@ import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
+import { emailOptions, emailPlugins } from "./email-flows.js";
 import { requireFreshSession } from "./fresh-session.js";
 import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
@@ -25,8 +26,9 @@ export interface AuthDeps {
 }
 
 export function createAuth(config: Config, db: Db, deps: AuthDeps) {
+  const mail = emailOptions(config, deps.mailer);
   return betterAuth({
-    appName: "keyway",
+    appName: config.appName,
     baseURL: config.baseUrl,
     secret: config.authSecret,
     trustedOrigins: config.trustedOrigins,
@@ -37,7 +39,9 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       // Shared by every instance: Redis when there is one, else the database.
       storage: deps.redis ? "secondary-storage" : "database",
     },
+    ...mail,
     emailAndPassword: {
+      ...mail.emailAndPassword,
       enabled: true,
       minPasswordLength: PASSWORD_LENGTH.min,
       maxPasswordLength: PASSWORD_LENGTH.max,
@@ -68,9 +72,10 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     telemetry: { enabled: false },
     plugins: [
       admin({ defaultRole: "user", adminRoles: ["admin"] }),
+      ...emailPlugins(config, deps.mailer),
       passwordPolicy(),
       accountLockout(db, config.lockout),
-      requireFreshSession(["/list-sessions", "/change-email"], config.session.freshAge),
+      requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),
     ],
   });
 }

@@ -1,7 +1,18 @@
 import type { AuthSession } from "./auth.js";
 
+interface UserRow {
+  id: string;
+  email: string;
+  name: string;
+  emailVerified: boolean;
+  image?: string | null;
+  role?: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
 /** What clients may see of a session: never the token, never the raw rows. */
-export function toPublicUser(user: AuthSession["user"]) {
+export function toPublicUser(user: UserRow) {
   return {
     id: user.id,
     email: user.email,

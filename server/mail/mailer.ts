@@ -10,13 +10,20 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
+export interface Outbox {
+  outbox: (MailMessage & { sentAt: Date })[];
+}
+
+const OUTBOX_SIZE = 100;
+
 /** Development delivery: every message is logged and kept in memory for the dev outbox. */
 export function createOutboxMailer(log: (message: MailMessage) => void = () => {}) {
-  const outbox: (MailMessage & { sentAt: Date })[] = [];
-  const mailer: Mailer & { outbox: typeof outbox } = {
+  const outbox: Outbox["outbox"] = [];
+  const mailer: Mailer & Outbox = {
     outbox,
     async send(message) {
-      outbox.push({ ...message, sentAt: new Date() });
+      outbox.unshift({ ...message, sentAt: new Date() });
+      outbox.length = Math.min(outbox.length, OUTBOX_SIZE);
       log(message);
     },
   };

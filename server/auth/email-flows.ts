@@ -1,0 +1,73 @@
+import type { BetterAuthOptions } from "better-auth";
+import { emailOTP, magicLink, twoFactor, username } from "better-auth/plugins";
+import type { Config } from "../config.js";
+import type { Mailer } from "../mail/mailer.js";
+import { templates } from "../mail/templates.js";
+
+const OTP_PURPOSE = {
+  "sign-in": "sign in",
+  "email-verification": "confirm your email address",
+  "forget-password": "reset your password",
+  "change-email": "confirm your new email address",
+} as const;
+
+/** Better Auth options for verification, reset, change of email and account deletion by mail. */
+export function emailOptions(config: Config, mailer: Mailer) {
+  const send = (to: string, message: ReturnType<(typeof templates)[keyof typeof templates]>) => mailer.send({ to, ...message });
+  return {
+    emailAndPassword: {
+      enabled: true,
+      requireEmailVerification: config.mail.requireEmailVerification,
+      revokeSessionsOnPasswordReset: true,
+      resetPasswordTokenExpiresIn: 60 * 60,
+      sendResetPassword: async ({ user, url }) => send(user.email, templates.resetPassword(url)),
+    },
+    emailVerification: {
+      sendOnSignUp: true,
+      sendOnSignIn: true,
+      autoSignInAfterVerification: true,
+      expiresIn: 24 * 60 * 60,
+      sendVerificationEmail: async ({ user, url }) => send(user.email, templates.verifyEmail(url)),
+    },
+    user: {
+      changeEmail: {
+        enabled: true,
+        sendChangeEmailConfirmation: async ({ newEmail, url }) => send(newEmail, templates.changeEmail(newEmail, url)),
+      },
+      deleteUser: {
+        enabled: true,
+        sendDeleteAccountVerification: async ({ user, url }) => send(user.email, templates.deleteAccount(url)),
+      },
+    },
+  } satisfies Partial<BetterAuthOptions>;
+}
+
+/** Magic link, email OTP, username and two-factor sign-in. */
+export function emailPlugins(config: Config, mailer: Mailer) {
+  return [
+    magicLink({
+      expiresIn: 5 * 60,
+      allowedAttempts: 1,
+      storeToken: "hashed",
+      sendMagicLink: async ({ email, url }) => mailer.send({ to: email, ...templates.magicLink(url) }),
+    }),
+    emailOTP({
+      otpLength: 6,
+      expiresIn: 5 * 60,
+      allowedAttempts: 3,
+      storeOTP: "hashed",
+      sendVerificationOTP: async ({ email, otp, type }) =>
+        mailer.send({ to: email, ...templates.emailOtp(otp, OTP_PURPOSE[type as keyof typeof OTP_PURPOSE] ?? "continue") }),
+    }),
+    username({ minUsernameLength: 3, maxUsernameLength: 30 }),
+    twoFactor({
+      issuer: config.appName,
+      otpOptions: {
+        period: 5,
+        sendOTP: async ({ user, otp }) => mailer.send({ to: user.email, ...templates.twoFactorOtp(otp) }),
+      },
+      backupCodeOptions: { amount: 10, length: 10, storeBackupCodes: "encrypted" },
+      trustDeviceMaxAge: 30 * 24 * 60 * 60,
+    }),
+  ] as const;
+}
