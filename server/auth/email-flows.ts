@@ -32,7 +32,8 @@ export function emailOptions(config: Config, mailer: Mailer) {
     user: {
       changeEmail: {
         enabled: true,
-        sendChangeEmailConfirmation: async ({ newEmail, url }) => send(newEmail, templates.changeEmail(newEmail, url)),
+        // Sent to the current address; once confirmed, Better Auth verifies the new one.
+        sendChangeEmailConfirmation: async ({ user, newEmail, url }) => send(user.email, templates.changeEmail(newEmail, url)),
       },
       deleteUser: {
         enabled: true,

@@ -29,8 +29,8 @@ export const templates = {
       url,
     }),
   changeEmail: (newEmail: string, url: string) =>
-    render("Confirm your new email address", [`Confirm that ${newEmail} should become the email address of your account.`], {
-      label: "Confirm new address",
+    render("Confirm changing your email address", [`Someone asked to change the email address of your account to ${newEmail}.`], {
+      label: "Confirm the change",
       url,
     }),
   deleteAccount: (url: string) =>
