@@ -10,8 +10,9 @@ export interface ReceivedMail {
 }
 
 /** A real SMTP server on loopback: the service talks SMTP to it, the test reads what arrived. */
-export async function startSmtpServer() {
+export async function startSmtpServer({ failFirst = 0 }: { failFirst?: number } = {}) {
   const inbox: ReceivedMail[] = [];
+  let refusals = 0;
   const waiters: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
@@ -20,6 +21,12 @@ export async function startSmtpServer() {
       callback(null, { user: auth.username });
     },
     onData(stream, session, callback) {
+      if (refusals < failFirst) {
+        refusals++;
+        stream.resume();
+        stream.on("end", () => callback(Object.assign(new Error("mailbox busy, try later"), { responseCode: 451 })));
+        return;
+      }
       simpleParser(stream)
         .then((mail: ParsedMail) => {
           for (const recipient of session.envelope.rcptTo) {
@@ -51,6 +58,7 @@ export async function startSmtpServer() {
         });
       }
     },
+    refusals: () => refusals,
     count: (to: string) => inbox.filter((mail) => mail.to === to.toLowerCase()).length,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
