@@ -16,6 +16,9 @@ import { createMailer } from "./mail/create-mailer.js";
 import type { Mailer, Outbox } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
 import { restRoutes } from "./rest/routes.js";
+import { loadServiceRegistry } from "./service-auth/registry.js";
+import { memoryReplayGuard, redisReplayGuard } from "./service-auth/replay.js";
+import { serviceTokenVerifier } from "./service-auth/verify.js";
 import { contextFactory } from "./trpc/context.js";
 import { type AppRouter, appRouter } from "./trpc/router.js";
 
@@ -66,6 +69,11 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     maxEntries: config.session.fastPathMaxEntries,
   });
   app.addHook("onClose", () => sessions.stop());
+  const serviceTokens = serviceTokenVerifier(
+    await loadServiceRegistry(config.services),
+    config.services.audience,
+    redis ? redisReplayGuard(redis, config.redisPrefix) : memoryReplayGuard(),
+  );
   app.decorate("keyway", { config, database, auth, mailer });
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
@@ -100,7 +108,7 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: contextFactory({ auth, sessions, db: database.db, config }),
+      createContext: contextFactory({ auth, sessions, serviceTokens, db: database.db, config }),
       maxBatchSize: config.trpcMaxBatchSize,
       allowMethodOverride: false,
       responseMeta: ({ errors }) => ({

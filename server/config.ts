@@ -50,6 +50,9 @@ const envSchema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default("keyway <no-reply@localhost>"),
     REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false", "1", "0"]).optional(),
+    SERVICES_JSON: z.string().optional(),
+    SERVICES_FILE: z.string().optional(),
+    SERVICE_AUDIENCE: z.string().min(1).default("service:keyway"),
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
@@ -140,6 +143,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lockout: { maxFailures: e.LOCKOUT_MAX_FAILURES, windowSeconds: e.LOCKOUT_WINDOW_SECONDS },
     /** How long new requests get 503 before the listener closes on SIGTERM. */
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    /** Backend services allowed to call the `service` router, with their public keys. */
+    services: { json: e.SERVICES_JSON, file: e.SERVICES_FILE, audience: e.SERVICE_AUDIENCE },
     bodyLimit: e.BODY_LIMIT,
     trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),

@@ -6,6 +6,7 @@ import type { AppRouter } from "../../server/trpc/router.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
 
 export { CookieJar };
+export { createServiceClient, type ServiceClientOptions } from "./service-client.js";
 export type { AppRouter };
 
 export interface ClientOptions {

@@ -1,6 +1,6 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { admin } from "better-auth/plugins";
+import { admin, jwt } from "better-auth/plugins";
 import { redisStorage } from "@better-auth/redis-storage";
 import type { Redis } from "ioredis";
 import type { Db } from "../../db/client.js";
@@ -34,6 +34,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     trustedOrigins: config.trustedOrigins,
     database: drizzleAdapter(db, { provider: "pg", schema }),
     secondaryStorage: deps.redis ? redisStorage({ client: deps.redis, keyPrefix: `${config.redisPrefix}auth:` }) : undefined,
+    // One-time tokens (reset, magic link, OTP) stay in PostgreSQL, consumed atomically there.
+    verification: { storeInDatabase: true },
     rateLimit: {
       enabled: config.rateLimit,
       // Shared by every instance: Redis when there is one, else the database.
@@ -73,6 +75,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     plugins: [
       admin({ defaultRole: "user", adminRoles: ["admin"] }),
       ...emailPlugins(config, deps.mailer),
+      // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
+      jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),
       passwordPolicy(),
       accountLockout(db, config.lockout),
       requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),

@@ -1,6 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { isFresh, NOT_FRESH } from "../auth/fresh-session.js";
 import { hasRole } from "../auth/roles.js";
+import type { KnownService, ServicePermission } from "../service-auth/registry.js";
+import { ServiceAuthError } from "../service-auth/verify.js";
 import { baseProcedure } from "./init.js";
 
 export const publicProcedure = baseProcedure;
@@ -23,3 +25,29 @@ export const freshSessionProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!isFresh(ctx.session, ctx.config.session.freshAge)) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FRESH.message });
   return next();
 });
+
+/**
+ * Other backends: only a service token (Authorization: Bearer) counts here, never a user's
+ * cookie; and a service token never counts as a user session anywhere else.
+ */
+export const serviceProcedure = baseProcedure.use(async ({ ctx, next, path }) => {
+  let service: KnownService | null;
+  try {
+    service = await ctx.getService();
+  } catch (error) {
+    if (!(error instanceof ServiceAuthError)) throw error;
+    ctx.log.warn({ reason: error.reason, path }, "service token refused");
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Invalid service token" });
+  }
+  if (!service) throw new TRPCError({ code: "UNAUTHORIZED", message: "A service token is required" });
+  return next({ ctx: { service } });
+});
+
+/** Authorization for services: the registry must grant `permission` to the caller. */
+export const requireServicePermission = (permission: ServicePermission) =>
+  serviceProcedure.use(({ ctx, next }) => {
+    if (!ctx.service.permissions.has(permission)) {
+      throw new TRPCError({ code: "FORBIDDEN", message: `Service ${ctx.service.name} may not ${permission}` });
+    }
+    return next();
+  });

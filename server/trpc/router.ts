@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin.js";
 import { meRouter } from "./routers/me.js";
 import { sessionRouter } from "./routers/session.js";
 import { sessionsRouter } from "./routers/sessions.js";
+import { serviceRouter } from "./routers/service.js";
 import { settingsRouter } from "./routers/settings.js";
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   settings: settingsRouter,
   sessions: sessionsRouter,
   admin: adminRouter,
+  service: serviceRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,55 @@
+import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { calculateJwkThumbprint, importJWK, type JWK, SignJWT } from "jose";
+import superjson from "superjson";
+import type { AppRouter } from "../../server/trpc/router.js";
+
+export interface ServiceClientOptions {
+  /** Where keyway is served. */
+  baseUrl: string;
+  /** This service's name as registered in keyway (the token's subject is `service:<name>`). */
+  service: string;
+  /** This service's private key, as a JWK (OKP Ed25519 or EC P-256) or a CryptoKey. */
+  privateKey: JWK | CryptoKey;
+  /** "EdDSA" (default) or "ES256". */
+  algorithm?: "EdDSA" | "ES256";
+  /** The key's id as registered (default: the RFC 7638 thumbprint of a JWK private key). */
+  keyId?: string;
+  /** keyway's service id (default "service:keyway"). */
+  audience?: string;
+  /** Token lifetime in seconds, at most 300 (default 60). */
+  lifetimeSeconds?: number;
+  fetch?: typeof fetch;
+}
+
+/**
+ * A typed client for keyway's `service` router, for other backends. Every HTTP request
+ * carries a freshly signed short-lived token: keyway refuses a token id it has seen.
+ */
+export function createServiceClient(options: ServiceClientOptions) {
+  const algorithm = options.algorithm ?? "EdDSA";
+  const jwk = "kty" in options.privateKey ? options.privateKey : undefined;
+  const key = jwk ? importJWK(jwk, algorithm) : Promise.resolve(options.privateKey as CryptoKey);
+  const keyId = options.keyId ? Promise.resolve(options.keyId) : jwk ? calculateJwkThumbprint(jwk) : Promise.resolve(undefined);
+  const lifetime = Math.min(options.lifetimeSeconds ?? 60, 300);
+
+  const mint = async () =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: algorithm, typ: "JWT", kid: await keyId })
+      .setSubject(`service:${options.service}`)
+      .setAudience(options.audience ?? "service:keyway")
+      .setIssuedAt()
+      .setExpirationTime(`${lifetime}s`)
+      .setJti(crypto.randomUUID())
+      .sign(await key);
+
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: `${options.baseUrl.replace(/\/+$/, "")}/trpc`,
+        transformer: superjson,
+        headers: async () => ({ authorization: `Bearer ${await mint()}` }),
+        fetch: options.fetch,
+      }),
+    ],
+  }).service;
+}
