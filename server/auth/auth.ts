@@ -8,6 +8,7 @@ import * as schema from "../../db/schema/index.js";
 import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
+import { adminSafety } from "./plugins/admin-safety.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
 import { requireFreshSession } from "./fresh-session.js";
@@ -73,7 +74,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     logger: { level: config.env === "test" ? "error" : "warn", disabled: config.logLevel === "silent" },
     telemetry: { enabled: false },
     plugins: [
-      admin({ defaultRole: "user", adminRoles: ["admin"] }),
+      admin({ defaultRole: "user", adminRoles: ["admin"], impersonationSessionDuration: 60 * 60 }),
+      adminSafety(db),
       ...emailPlugins(config, deps.mailer),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
       jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),

@@ -14,9 +14,10 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { user: current.user, session: current.session } });
 });
 
-/** Authorization: may they. Not an admin → FORBIDDEN. */
+/** Authorization: may they. Not an admin, or an impersonation session → FORBIDDEN. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
   if (!hasRole(ctx.user, "admin")) throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
+  if (ctx.session.impersonatedBy) throw new TRPCError({ code: "FORBIDDEN", message: "Stop impersonating to use admin actions" });
   return next();
 });
 

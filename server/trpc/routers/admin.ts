@@ -1,11 +1,30 @@
+import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { toPublicUser } from "../../auth/public-session.js";
 import { ROLES } from "../../auth/roles.js";
 import { authCall } from "../auth-call.js";
+import type { Context } from "../context.js";
 import { router } from "../init.js";
 import { adminProcedure } from "../procedures.js";
 
 const userId = z.string().min(1).max(255);
+const password = z.string().min(8).max(128);
+
+type AdminUserRecord = Parameters<typeof toPublicUser>[0] & { banned?: boolean | null; banReason?: string | null; banExpires?: Date | null };
+
+/** What admins see of a user: the public fields plus the ban. */
+const toAdminView = (entry: AdminUserRecord) => ({
+  ...toPublicUser(entry),
+  banned: entry.banned ?? false,
+  banReason: entry.banReason ?? null,
+  banExpires: entry.banExpires ?? null,
+});
+
+/** A user's sessions as admins see them: ids, never tokens. */
+async function sessionsOf(ctx: Context, id: string) {
+  const { sessions } = await authCall(ctx, ctx.auth.api.listUserSessions({ headers: ctx.headers, body: { userId: id }, returnHeaders: true }));
+  return sessions;
+}
 
 const usersRouter = router({
   list: adminProcedure
@@ -18,6 +37,12 @@ const usersRouter = router({
           offset: z.number().int().min(0).max(1_000_000).default(0),
           sortBy: z.enum(["createdAt", "email", "name"]).default("createdAt"),
           sortDirection: z.enum(["asc", "desc"]).default("desc"),
+          filter: z
+            .discriminatedUnion("field", [
+              z.object({ field: z.literal("role"), value: z.enum(ROLES) }),
+              z.object({ field: z.literal("banned"), value: z.boolean() }),
+            ])
+            .optional(),
         })
         .strict()
         .default({ searchField: "email", limit: 20, offset: 0, sortBy: "createdAt", sortDirection: "desc" }),
@@ -35,17 +60,13 @@ const usersRouter = router({
             offset: input.offset,
             sortBy: input.sortBy,
             sortDirection: input.sortDirection,
+            ...(input.filter ? { filterField: input.filter.field, filterValue: input.filter.value, filterOperator: "eq" as const } : {}),
           },
           returnHeaders: true,
         }),
       );
       return {
-        users: result.users.map((entry) => ({
-          ...toPublicUser(entry),
-          banned: entry.banned ?? false,
-          banReason: entry.banReason ?? null,
-          banExpires: entry.banExpires ?? null,
-        })),
+        users: result.users.map(toAdminView),
         total: result.total,
         limit: input.limit,
         offset: input.offset,
@@ -87,6 +108,75 @@ const usersRouter = router({
   unban: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
     await authCall(ctx, ctx.auth.api.unbanUser({ headers: ctx.headers, body: input, returnHeaders: true }));
     return { banned: false as const };
+  }),
+
+  create: adminProcedure
+    .input(
+      z
+        .object({ email: z.email().max(320), password, name: z.string().trim().min(1).max(100), role: z.enum(ROLES).default("user") })
+        .strict(),
+    )
+    .mutation(async ({ ctx, input }) => {
+      const { user } = await authCall(ctx, ctx.auth.api.createUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+      return toAdminView(user);
+    }),
+
+  get: adminProcedure.input(z.object({ userId }).strict()).query(async ({ ctx, input }) =>
+    toAdminView(await authCall(ctx, ctx.auth.api.getUser({ headers: ctx.headers, query: { id: input.userId }, returnHeaders: true }))),
+  ),
+
+  update: adminProcedure
+    .input(
+      z
+        .object({
+          userId,
+          data: z
+            .object({ name: z.string().trim().min(1).max(100).optional(), email: z.email().max(320).optional(), image: z.url().max(2048).nullable().optional() })
+            .strict(),
+        })
+        .strict(),
+    )
+    .mutation(async ({ ctx, input }) =>
+      toAdminView(await authCall(ctx, ctx.auth.api.adminUpdateUser({ headers: ctx.headers, body: input, returnHeaders: true }))),
+    ),
+
+  setPassword: adminProcedure.input(z.object({ userId, newPassword: password }).strict()).mutation(async ({ ctx, input }) => {
+    await authCall(ctx, ctx.auth.api.setUserPassword({ headers: ctx.headers, body: input, returnHeaders: true }));
+    return { updated: true as const };
+  }),
+
+  remove: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
+    await authCall(ctx, ctx.auth.api.removeUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    return { removed: true as const };
+  }),
+
+  sessions: router({
+    list: adminProcedure.input(z.object({ userId }).strict()).query(async ({ ctx, input }) =>
+      (await sessionsOf(ctx, input.userId)).map((entry) => ({
+        id: entry.id,
+        createdAt: entry.createdAt,
+        expiresAt: entry.expiresAt,
+        ipAddress: entry.ipAddress ?? null,
+        userAgent: entry.userAgent ?? null,
+        impersonatedBy: (entry as { impersonatedBy?: string | null }).impersonatedBy ?? null,
+      })),
+    ),
+    revoke: adminProcedure.input(z.object({ userId, sessionId: z.string().min(1).max(255) }).strict()).mutation(async ({ ctx, input }) => {
+      const target = (await sessionsOf(ctx, input.userId)).find((entry) => entry.id === input.sessionId);
+      if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "No such session" });
+      await authCall(ctx, ctx.auth.api.revokeUserSession({ headers: ctx.headers, body: { sessionToken: target.token }, returnHeaders: true }));
+      return { revoked: true as const };
+    }),
+    revokeAll: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
+      await authCall(ctx, ctx.auth.api.revokeUserSessions({ headers: ctx.headers, body: input, returnHeaders: true }));
+      return { revoked: true as const };
+    }),
+  }),
+
+  /** Signs the caller in as the user for at most an hour; the session records who did it. */
+  impersonate: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
+    const { session } = await authCall(ctx, ctx.auth.api.impersonateUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    return { impersonating: input.userId, expiresAt: session.expiresAt };
   }),
 });
 

@@ -1,0 +1,60 @@
+import type { BetterAuthPlugin } from "better-auth";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { and, count, eq, ne, or, sql } from "drizzle-orm";
+import type { Db } from "../../../db/client.js";
+import { user } from "../../../db/schema/index.js";
+import { hasRole } from "../roles.js";
+
+/** Admin actions that can take the admin role away from their target. */
+const DEMOTING = new Set(["/admin/set-role", "/admin/ban-user", "/admin/remove-user"]);
+
+function takesAdminAway(path: string, body: { role?: unknown }) {
+  if (path !== "/admin/set-role") return true;
+  const roles = Array.isArray(body.role) ? body.role : [body.role];
+  return !roles.includes("admin");
+}
+
+/** Admins who would remain, not counting `exceptUserId`. */
+export async function otherActiveAdmins(db: Db, exceptUserId: string): Promise<number> {
+  const [row] = await db
+    .select({ total: count() })
+    .from(user)
+    .where(
+      and(
+        ne(user.id, exceptUserId),
+        eq(user.banned, false),
+        or(eq(user.role, "admin"), sql`'admin' = any(string_to_array(${user.role}, ','))`),
+      ),
+    );
+  return row?.total ?? 0;
+}
+
+/**
+ * Guards Better Auth's admin endpoints themselves, so neither our routers nor a direct
+ * /api/auth/admin/* call can get around them: an impersonation session administers nothing,
+ * and no action may leave the service without an active admin.
+ */
+export function adminSafety(db: Db) {
+  return {
+    id: "keyway-admin-safety",
+    hooks: {
+      before: [
+        {
+          matcher: (context) => (context.path ?? "").startsWith("/admin/") && context.path !== "/admin/stop-impersonating",
+          handler: createAuthMiddleware(async (ctx) => {
+            const current = await getSessionFromCtx(ctx, { disableCookieCache: true });
+            if (current?.session.impersonatedBy) {
+              throw new APIError("FORBIDDEN", { code: "IMPERSONATION_SESSION", message: "Stop impersonating to use admin actions" });
+            }
+            const body = (ctx.body ?? {}) as { userId?: unknown; role?: unknown };
+            if (!DEMOTING.has(ctx.path ?? "") || typeof body.userId !== "string" || !takesAdminAway(ctx.path!, body)) return;
+            const [target] = await db.select({ role: user.role }).from(user).where(eq(user.id, body.userId));
+            if (target && hasRole(target, "admin") && (await otherActiveAdmins(db, body.userId)) === 0) {
+              throw new APIError("BAD_REQUEST", { code: "LAST_ADMIN", message: "This would leave no admin. Make someone else an admin first." });
+            }
+          }),
+        },
+      ],
+    },
+  } satisfies BetterAuthPlugin;
+}
