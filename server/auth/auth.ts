@@ -14,9 +14,8 @@ import { emailOptions, emailPlugins } from "./email-flows.js";
 import { requireFreshSession } from "./fresh-session.js";
 import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
-
-/** Set by our mount from Fastify's `request.ip`; any client-sent value is replaced. */
-export const CLIENT_IP_HEADER = "x-keyway-client-ip";
+import { CLIENT_IP_HEADER } from "./auth-headers.js";
+import { auditLog } from "../audit/audit-plugin.js";
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
@@ -76,6 +75,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     plugins: [
       admin({ defaultRole: "user", adminRoles: ["admin"], impersonationSessionDuration: 60 * 60 }),
       adminSafety(db),
+      auditLog(db),
       ...emailPlugins(config, deps.mailer),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
       jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),

@@ -1,6 +1,7 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyPluginAsync } from "fastify";
-import { type Auth, CLIENT_IP_HEADER } from "./auth.js";
+import type { Auth } from "./auth.js";
+import { CLIENT_IP_HEADER } from "./auth-headers.js";
 
 const HOP_BY_HOP = ["connection", "content-length", "keep-alive", "transfer-encoding", "upgrade"];
 

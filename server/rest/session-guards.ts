@@ -1,6 +1,7 @@
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { type AuthSession, CLIENT_IP_HEADER } from "../auth/auth.js";
+import type { AuthSession } from "../auth/auth.js";
+import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
 import type { SessionReader } from "../auth/read-session.js";
 import { hasRole } from "../auth/roles.js";
 

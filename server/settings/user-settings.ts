@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
-import { themes, userSettings } from "../../db/schema/index.js";
+import { type AuditEventInsert, themes, userSettings } from "../../db/schema/index.js";
+import { recordAuditEvent } from "../audit/record.js";
 
 const isLocale = (value: string) => {
   try {
@@ -40,12 +41,16 @@ export async function getSettings(db: Db, userId: string) {
   return row ?? { ...DEFAULT_SETTINGS };
 }
 
-export async function updateSettings(db: Db, userId: string, patch: SettingsPatch) {
+/** Saves the change and its audit record in one transaction. */
+export async function updateSettings(db: Db, userId: string, patch: SettingsPatch, audit: Omit<AuditEventInsert, "action">) {
   const values = { ...patch, ...(patch.locale ? { locale: Intl.getCanonicalLocales(patch.locale)[0] } : {}) };
-  const [row] = await db
-    .insert(userSettings)
-    .values({ ...DEFAULT_SETTINGS, ...values, userId })
-    .onConflictDoUpdate({ target: userSettings.userId, set: { ...values, updatedAt: new Date() } })
-    .returning({ theme: userSettings.theme, locale: userSettings.locale, timeZone: userSettings.timeZone });
-  return row!;
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(userSettings)
+      .values({ ...DEFAULT_SETTINGS, ...values, userId })
+      .onConflictDoUpdate({ target: userSettings.userId, set: { ...values, updatedAt: new Date() } })
+      .returning({ theme: userSettings.theme, locale: userSettings.locale, timeZone: userSettings.timeZone });
+    await recordAuditEvent(tx, { ...audit, action: "settings.update", targetType: "user", targetId: userId, detail: { changed: Object.keys(values) } });
+    return row!;
+  });
 }

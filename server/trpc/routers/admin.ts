@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { toPublicUser } from "../../auth/public-session.js";
 import { ROLES } from "../../auth/roles.js";
+import { auditFilters, listAuditEvents } from "../../audit/query.js";
 import { authCall } from "../auth-call.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
@@ -180,4 +181,8 @@ const usersRouter = router({
   }),
 });
 
-export const adminRouter = router({ users: usersRouter });
+const auditRouter = router({
+  list: adminProcedure.input(auditFilters.default({ limit: 50 })).query(({ ctx, input }) => listAuditEvents(ctx.db, input)),
+});
+
+export const adminRouter = router({ users: usersRouter, audit: auditRouter });

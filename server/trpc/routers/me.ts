@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
-import { eq } from "drizzle-orm";
+import { eq, or } from "drizzle-orm";
 import { z } from "zod";
-import { user } from "../../../db/schema/index.js";
+import { auditEvent, user } from "../../../db/schema/index.js";
+import { listAuditEvents } from "../../audit/query.js";
 import { toPublicUser } from "../../auth/public-session.js";
 import { authCall } from "../auth-call.js";
 import { router } from "../init.js";
@@ -17,6 +18,21 @@ const profileInput = z
 
 export const meRouter = router({
   get: protectedProcedure.query(({ ctx }) => toPublicUser(ctx.user)),
+
+  /** The caller's own recent security events: what they did, and what was done to their account. */
+  securityEvents: protectedProcedure
+    .input(z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(100).default(20) }).strict().default({ limit: 20 }))
+    .query(async ({ ctx, input }) => {
+      const { events, nextCursor } = await listAuditEvents(
+        ctx.db,
+        { ...input },
+        or(eq(auditEvent.actorUserId, ctx.user.id), eq(auditEvent.targetId, ctx.user.id)),
+      );
+      return {
+        events: events.map(({ id, occurredAt, action, ip, userAgent, impersonatorId }) => ({ id, occurredAt, action, ip, userAgent, byAdmin: impersonatorId !== null })),
+        nextCursor,
+      };
+    }),
 
   update: protectedProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
     await authCall(ctx, ctx.auth.api.updateUser({ headers: ctx.headers, body: input, returnHeaders: true }));

@@ -1,0 +1,60 @@
+import type { BetterAuthPlugin } from "better-auth";
+import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
+import type { Db } from "../../db/client.js";
+import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
+import { ACTOR_BEFORE, AUDITED_PATHS, SIGN_IN_PATHS } from "./actions.js";
+import { recordAuditEvent } from "./record.js";
+
+type Who = { user: { id: string }; session: Record<string, unknown> } | null | undefined;
+
+/** Records Better Auth's security-relevant actions in the audit log (see actions.ts). */
+export function auditLog(db: Db) {
+  const actors = new WeakMap<object, Who>();
+  return {
+    id: "keyway-audit-log",
+    hooks: {
+      before: [
+        {
+          matcher: (context) => ACTOR_BEFORE.has(context.path ?? ""),
+          handler: createAuthMiddleware(async (ctx) => {
+            actors.set(ctx.context, await getSessionFromCtx(ctx, { disableCookieCache: true }));
+          }),
+        },
+      ],
+      after: [
+        {
+          matcher: (context) => (context.path ?? "") in AUDITED_PATHS,
+          handler: createAuthMiddleware(async (ctx) => {
+            const path = ctx.path ?? "";
+            const spec = AUDITED_PATHS[path]!;
+            const returned = ctx.context.returned;
+            const failed = isAPIError(returned);
+            if (failed && !SIGN_IN_PATHS.has(path)) return;
+            // A redirect answer (magic link, email verification) can be a failure too.
+            if (!failed && returned instanceof Response && /[?&]error=/.test(returned.headers.get("location") ?? "")) return;
+
+            const who: Who = actors.get(ctx.context) ?? ctx.context.newSession ?? ctx.context.session;
+            const body = (ctx.body ?? {}) as Record<string, unknown>;
+            const headers = ctx.headers;
+            await recordAuditEvent(db, {
+              action: failed ? "session.sign_in_failed" : spec.action,
+              actorUserId: failed ? null : (who?.user.id ?? null),
+              impersonatorId: typeof who?.session.impersonatedBy === "string" ? who.session.impersonatedBy : null,
+              targetType: spec.target ?? null,
+              targetId: spec.target && typeof body.userId === "string" ? body.userId : null,
+              ip: headers?.get(CLIENT_IP_HEADER) ?? null,
+              userAgent: headers?.get("user-agent")?.slice(0, 512) ?? null,
+              detail: {
+                ...(failed ? { status: returned.statusCode } : {}),
+                ...(typeof body.email === "string" && SIGN_IN_PATHS.has(path) ? { email: body.email.toLowerCase() } : {}),
+                ...(typeof body.username === "string" ? { username: body.username } : {}),
+                ...(path === "/admin/set-role" ? { role: body.role } : {}),
+                ...(path === "/admin/ban-user" ? { reason: body.banReason ?? null, expiresIn: body.banExpiresIn ?? null } : {}),
+              },
+            });
+          }),
+        },
+      ],
+    },
+  } satisfies BetterAuthPlugin;
+}

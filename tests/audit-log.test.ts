@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { and, eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { auditEvent } from "../db/schema/index.js";
+import type { KeywayClient } from "../sdk/src/index.js";
+import { runCli } from "./helpers/cli.js";
+import { newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
+import { startServer, type TestServer } from "./helpers/server.js";
+import { trpcError } from "./helpers/trpc.js";
+
+const dataDir = mkdtempSync(join(tmpdir(), "keyway-audit-"));
+let server: TestServer;
+let admin: { client: KeywayClient; email: string; userId: string };
+
+beforeAll(async () => {
+  server = await startServer(process.env.DATABASE_URL ? {} : { DATA_DIR: dataDir });
+  admin = await signedUpClient(server, "auditor");
+  await server.stop();
+  expect((await runCli(["users:set-role", admin.email, "admin"], server.env)).code).toBe(0);
+  await server.start();
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const eventsOf = (actorOrTarget: string) =>
+  server.database.db
+    .select()
+    .from(auditEvent)
+    .where(sql`${auditEvent.actorUserId} = ${actorOrTarget} or ${auditEvent.targetId} = ${actorOrTarget}`)
+    .orderBy(auditEvent.occurredAt);
+
+describe("the audit log", () => {
+  it("records sign-up, sign-in success and failure, settings changes and sign-out, with ip and user agent", async () => {
+    const { client, email, userId } = await signedUpClient(server, "audited");
+    const failed = await newClient(server).auth.signIn.email({ email, password: "not the password" });
+    expect(failed.error?.status).toBe(401);
+    const again = newClient(server);
+    await again.auth.signIn.email({ email, password: PASSWORD });
+    await client.api.settings.update.mutate({ theme: "dark" });
+    await client.auth.signOut();
+
+    const mine = (await eventsOf(userId)).map((event) => event.action);
+    expect(mine).toEqual(["user.sign_up", "session.sign_in", "settings.update", "session.sign_out"]);
+    const [signUp] = await eventsOf(userId);
+    expect(signUp).toMatchObject({ actorUserId: userId, ip: "127.0.0.1", userAgent: expect.any(String) });
+
+    const failures = await server.database.db
+      .select()
+      .from(auditEvent)
+      .where(and(eq(auditEvent.action, "session.sign_in_failed"), sql`${auditEvent.detail}->>'email' = ${email}`));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]!.actorUserId).toBeNull();
+  });
+
+  it("records admin actions with their target, and actions taken while impersonating with the impersonator", async () => {
+    const target = await signedUpClient(server, "target");
+    const adminClient = newClient(server);
+    await adminClient.auth.signIn.email({ email: admin.email, password: PASSWORD });
+    await adminClient.api.admin.users.setRole.mutate({ userId: target.userId, role: "admin" });
+    await adminClient.api.admin.users.setRole.mutate({ userId: target.userId, role: "user" });
+    await adminClient.api.admin.users.ban.mutate({ userId: target.userId, reason: "test" });
+    await adminClient.api.admin.users.unban.mutate({ userId: target.userId });
+    await adminClient.api.admin.users.impersonate.mutate({ userId: target.userId });
+    await adminClient.api.settings.update.mutate({ locale: "fr" });
+    await adminClient.api.session.stopImpersonating.mutate();
+
+    const events = await eventsOf(target.userId);
+    expect(events.map((event) => event.action)).toEqual([
+      "user.sign_up",
+      "admin.role_change",
+      "admin.role_change",
+      "admin.ban",
+      "admin.unban",
+      "admin.impersonation_start",
+      "settings.update",
+      "admin.impersonation_stop",
+    ]);
+    expect(events[1]).toMatchObject({ actorUserId: admin.userId, targetType: "user", detail: { role: "admin" } });
+    expect(events[6]).toMatchObject({ actorUserId: target.userId, impersonatorId: admin.userId });
+    expect(events[7]).toMatchObject({ actorUserId: target.userId, impersonatorId: admin.userId });
+  });
+
+  it("is read by admins with filters and cursor pages, and by each user for their own events", async () => {
+    const { client, userId } = await signedUpClient(server, "reader");
+    for (const theme of ["dark", "light", "system"] as const) await client.api.settings.update.mutate({ theme });
+
+    const first = await admin.client.api.admin.audit.list.query({ actorUserId: userId, action: "settings.update", limit: 2 });
+    expect(first.events).toHaveLength(2);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await admin.client.api.admin.audit.list.query({ actorUserId: userId, action: "settings.update", limit: 2, cursor: first.nextCursor! });
+    expect(second.events).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    expect(new Set([...first.events, ...second.events].map((event) => event.id)).size).toBe(3);
+
+    const own = await client.api.me.securityEvents.query();
+    expect(own.events.map((event) => event.action)).toEqual(["settings.update", "settings.update", "settings.update", "user.sign_up"]);
+    expect((await trpcError(client.api.admin.audit.list.query({}))).data?.code).toBe("FORBIDDEN");
+  });
+
+  it("cannot be changed or deleted, even with direct SQL", async () => {
+    const [row] = await server.database.db.select().from(auditEvent).limit(1);
+    await expect(server.database.db.update(auditEvent).set({ action: "forged" }).where(eq(auditEvent.id, row!.id))).rejects.toThrow();
+    await expect(server.database.db.delete(auditEvent).where(eq(auditEvent.id, row!.id))).rejects.toThrow();
+    const [still] = await server.database.db.select().from(auditEvent).where(eq(auditEvent.id, row!.id));
+    expect(still!.action).toBe(row!.action);
+  });
+});
