@@ -128,6 +128,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     baseUrl,
     /** Origins allowed to call with cookies: the service itself plus TRUSTED_ORIGINS. */
     trustedOrigins: [...new Set([baseOrigin, ...e.TRUSTED_ORIGINS.map((url) => new URL(url).origin)])],
+    /** Where invitation links point: the first trusted frontend, else the service itself. */
+    appUrl: e.TRUSTED_ORIGINS[0] ? new URL(e.TRUSTED_ORIGINS[0]).origin : baseOrigin,
     trustProxy: e.TRUST_PROXY,
     cookies: { prefix: e.COOKIE_PREFIX, sameSite: e.COOKIE_SAME_SITE },
     session: {

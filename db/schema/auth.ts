@@ -35,6 +35,8 @@ export const session = pgTable(
     ipAddress: text("ip_address"),
     userAgent: text("user_agent"),
     impersonatedBy: text("impersonated_by"),
+    activeOrganizationId: text("active_organization_id"),
+    activeTeamId: text("active_team_id"),
     ...timestamps,
   },
   (table) => [index("session_user_id_idx").on(table.userId)],

@@ -1,3 +1,4 @@
 export * from "./auth.js";
 export * from "./app.js";
 export * from "./audit.js";
+export * from "./organizations.js";

@@ -1,5 +1,5 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { adminClient, emailOTPClient, magicLinkClient, twoFactorClient, usernameClient } from "better-auth/client/plugins";
+import { adminClient, emailOTPClient, magicLinkClient, organizationClient, twoFactorClient, usernameClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/client";
 import superjson from "superjson";
 import type { AppRouter } from "../../server/trpc/router.js";
@@ -27,7 +27,7 @@ const isBrowser = () => typeof window !== "undefined" && typeof document !== "un
 function createAuth(baseUrl: string, fetchImpl: typeof fetch) {
   return createAuthClient({
     baseURL: baseUrl,
-    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient()],
+    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient(), organizationClient({ teams: { enabled: true } })],
     fetchOptions: { customFetchImpl: fetchImpl },
   });
 }

@@ -30,6 +30,19 @@ export const AUDITED_PATHS: Record<string, { action: string; target?: "user" | "
   "/admin/set-user-password": { action: "admin.password_set", target: "user" },
   "/admin/revoke-user-session": { action: "admin.session_revoke" },
   "/admin/revoke-user-sessions": { action: "admin.sessions_revoke", target: "user" },
+  "/organization/create": { action: "organization.create" },
+  "/organization/update": { action: "organization.update" },
+  "/organization/delete": { action: "organization.delete" },
+  "/organization/invite-member": { action: "organization.invite" },
+  "/organization/accept-invitation": { action: "organization.invitation_accept" },
+  "/organization/reject-invitation": { action: "organization.invitation_reject" },
+  "/organization/cancel-invitation": { action: "organization.invitation_cancel" },
+  "/organization/remove-member": { action: "organization.member_remove" },
+  "/organization/update-member-role": { action: "organization.member_role_change" },
+  "/organization/leave": { action: "organization.leave" },
+  "/organization/create-team": { action: "organization.team_create" },
+  "/organization/add-team-member": { action: "organization.team_member_add", target: "user" },
+  "/organization/remove-team-member": { action: "organization.team_member_remove", target: "user" },
 };
 
 /** Failed sign-ins are recorded too: the failure is the event. */

@@ -42,6 +42,7 @@ export function auditLog(db: Db) {
               impersonatorId: typeof who?.session.impersonatedBy === "string" ? who.session.impersonatedBy : null,
               targetType: spec.target ?? null,
               targetId: spec.target && typeof body.userId === "string" ? body.userId : null,
+              organizationId: typeof body.organizationId === "string" ? body.organizationId : null,
               ip: headers?.get(CLIENT_IP_HEADER) ?? null,
               userAgent: headers?.get("user-agent")?.slice(0, 512) ?? null,
               detail: {

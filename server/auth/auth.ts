@@ -11,6 +11,7 @@ import { accountLockout } from "./plugins/account-lockout.js";
 import { adminSafety } from "./plugins/admin-safety.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
+import { organizationPlugin } from "./organizations.js";
 import { requireFreshSession } from "./fresh-session.js";
 import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
@@ -77,6 +78,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       adminSafety(db),
       auditLog(db),
       ...emailPlugins(config, deps.mailer),
+      organizationPlugin(config, deps.mailer),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
       jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),
       passwordPolicy(),

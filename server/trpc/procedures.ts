@@ -1,4 +1,8 @@
 import { TRPCError } from "@trpc/server";
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import { member } from "../../db/schema/index.js";
+import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
 import { isFresh, NOT_FRESH } from "../auth/fresh-session.js";
 import { hasRole } from "../auth/roles.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
@@ -50,5 +54,32 @@ export const requireServicePermission = (permission: ServicePermission) =>
     if (!ctx.service.permissions.has(permission)) {
       throw new TRPCError({ code: "FORBIDDEN", message: `Service ${ctx.service.name} may not ${permission}` });
     }
+    return next();
+  });
+
+/**
+ * Authentication plus tenancy: the organization is `organizationId` from the input, else the
+ * session's active one; the caller must be a member of it (FORBIDDEN otherwise).
+ */
+export const orgProcedure = protectedProcedure
+  .input(z.object({ organizationId: z.string().min(1).max(255).optional() }))
+  .use(async ({ ctx, input, next }) => {
+    const organizationId = input.organizationId ?? (ctx.session as { activeOrganizationId?: string | null }).activeOrganizationId;
+    if (!organizationId) throw new TRPCError({ code: "BAD_REQUEST", message: "Choose an organization first" });
+    const [membership] = await ctx.db
+      .select({ role: member.role })
+      .from(member)
+      .where(and(eq(member.organizationId, organizationId), eq(member.userId, ctx.user.id)));
+    if (!membership) throw new TRPCError({ code: "FORBIDDEN", message: "Not a member of this organization" });
+    return next({ ctx: { organizationId, orgRole: membership.role } });
+  });
+
+/** Authorization inside an organization: the member's role must grant `permission`. */
+export const requireOrgPermission = (permission: OrgPermission) =>
+  orgProcedure.use(({ ctx, next }) => {
+    const allowed = ctx.orgRole
+      .split(",")
+      .some((role) => orgRoles[role.trim() as OrgRole]?.authorize(permission).success === true);
+    if (!allowed) throw new TRPCError({ code: "FORBIDDEN", message: "Your role in this organization does not allow this" });
     return next();
   });

@@ -4,6 +4,7 @@ import { adminRouter } from "./routers/admin.js";
 import { meRouter } from "./routers/me.js";
 import { sessionRouter } from "./routers/session.js";
 import { sessionsRouter } from "./routers/sessions.js";
+import { projectsRouter } from "./routers/projects.js";
 import { serviceRouter } from "./routers/service.js";
 import { settingsRouter } from "./routers/settings.js";
 
@@ -15,6 +16,7 @@ export const appRouter = router({
   sessions: sessionsRouter,
   admin: adminRouter,
   service: serviceRouter,
+  projects: projectsRouter,
 });
 
 export type AppRouter = typeof appRouter;
