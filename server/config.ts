@@ -50,6 +50,14 @@ const envSchema = z
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default("keyway <no-reply@localhost>"),
     REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false", "1", "0"]).optional(),
+    GITHUB_CLIENT_ID: z.string().min(1).optional(),
+    GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+    GITHUB_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.github.com"),
+    GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+    GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
     SERVICES_JSON: z.string().optional(),
     SERVICES_FILE: z.string().optional(),
     SERVICE_AUDIENCE: z.string().min(1).default("service:keyway"),
@@ -60,6 +68,15 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.COOKIE_SAME_SITE === "none" && !env.BETTER_AUTH_URL?.startsWith("https://")) {
       ctx.addIssue({ code: "custom", path: ["COOKIE_SAME_SITE"], message: "none needs an https BETTER_AUTH_URL (SameSite=None cookies must be Secure)" });
+    }
+    for (const [name, parts] of Object.entries({
+      GITHUB: [env.GITHUB_CLIENT_ID, env.GITHUB_CLIENT_SECRET],
+      GOOGLE: [env.GOOGLE_CLIENT_ID, env.GOOGLE_CLIENT_SECRET],
+      OIDC: [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET],
+    })) {
+      if (parts.some(Boolean) && !parts.every(Boolean)) {
+        ctx.addIssue({ code: "custom", path: [`${name}_*`], message: "set all of this provider's variables, or none" });
+      }
     }
     if (env.NODE_ENV !== "production") return;
     if (!env.SMTP_URL && env.REQUIRE_EMAIL_VERIFICATION !== "false" && env.REQUIRE_EMAIL_VERIFICATION !== "0") {
@@ -145,6 +162,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     lockout: { maxFailures: e.LOCKOUT_MAX_FAILURES, windowSeconds: e.LOCKOUT_WINDOW_SECONDS },
     /** How long new requests get 503 before the listener closes on SIGTERM. */
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
+    oauth: {
+      github: e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET ? { clientId: e.GITHUB_CLIENT_ID, clientSecret: e.GITHUB_CLIENT_SECRET } : undefined,
+      google: e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } : undefined,
+      oidc:
+        e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+          ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
+          : undefined,
+      githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
+    },
     /** Backend services allowed to call the `service` router, with their public keys. */
     services: { json: e.SERVICES_JSON, file: e.SERVICES_FILE, audience: e.SERVICE_AUDIENCE },
     bodyLimit: e.BODY_LIMIT,

@@ -1,7 +1,15 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { adminClient, emailOTPClient, magicLinkClient, organizationClient, twoFactorClient, usernameClient } from "better-auth/client/plugins";
+import {
+  adminClient,
+  emailOTPClient,
+  magicLinkClient,
+  organizationClient,
+  twoFactorClient,
+  usernameClient,
+} from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/client";
 import superjson from "superjson";
+import { githubPatClient } from "./github-pat-client.js";
 import type { AppRouter } from "../../server/trpc/router.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
 
@@ -27,7 +35,7 @@ const isBrowser = () => typeof window !== "undefined" && typeof document !== "un
 function createAuth(baseUrl: string, fetchImpl: typeof fetch) {
   return createAuthClient({
     baseURL: baseUrl,
-    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient(), organizationClient({ teams: { enabled: true } })],
+    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient(), organizationClient({ teams: { enabled: true } }), githubPatClient()],
     fetchOptions: { customFetchImpl: fetchImpl },
   });
 }

@@ -12,6 +12,7 @@ import { adminSafety } from "./plugins/admin-safety.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
 import { organizationPlugin } from "./organizations.js";
+import { accountOptions, providerPlugins, socialProviders } from "./sign-in-providers.js";
 import { requireFreshSession } from "./fresh-session.js";
 import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
@@ -43,6 +44,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       storage: deps.redis ? "secondary-storage" : "database",
     },
     ...mail,
+    socialProviders: socialProviders(config),
+    account: accountOptions(),
     emailAndPassword: {
       ...mail.emailAndPassword,
       enabled: true,
@@ -79,6 +82,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       auditLog(db),
       ...emailPlugins(config, deps.mailer),
       organizationPlugin(config, deps.mailer),
+      ...providerPlugins(config),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
       jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),
       passwordPolicy(),

@@ -4,6 +4,7 @@ import type { Database } from "../../db/client.js";
 import { session, user } from "../../db/schema/index.js";
 import type { SessionReader } from "../auth/read-session.js";
 import { toPublicSession, toPublicUser } from "../auth/public-session.js";
+import { githubScopes } from "../auth/scopes.js";
 import { requireAdmin, requireSession, sessionLoader } from "./session-guards.js";
 
 /** Small REST contracts for curl-style clients and load balancers. */
@@ -35,6 +36,10 @@ export const restRoutes: FastifyPluginAsync<{ sessions: SessionReader; database:
     authed.get("/api/me", { preHandler: requireSession }, async (request) => ({
       success: true,
       data: toPublicUser(request.authSession!.user),
+    }));
+
+    authed.get("/api/user-scopes", { preHandler: requireSession }, async (request) => ({
+      scopes: await githubScopes(database.db, request.authSession!.user.id),
     }));
 
     authed.get("/api/admin/stats", { preHandler: requireAdmin }, async () => {

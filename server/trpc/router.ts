@@ -1,5 +1,6 @@
 import { router } from "./init.js";
 import { publicProcedure } from "./procedures.js";
+import { accountRouter } from "./routers/account.js";
 import { adminRouter } from "./routers/admin.js";
 import { meRouter } from "./routers/me.js";
 import { sessionRouter } from "./routers/session.js";
@@ -12,6 +13,7 @@ export const appRouter = router({
   health: publicProcedure.query(() => ({ status: "ok" as const })),
   session: sessionRouter,
   me: meRouter,
+  account: accountRouter,
   settings: settingsRouter,
   sessions: sessionsRouter,
   admin: adminRouter,
