@@ -8,6 +8,6 @@ export default defineConfig({
   clean: true,
   // The peers are shared with the app; everything else (Better Auth's client, the cookie jar) is bundled.
   external: ["@trpc/client", "@trpc/server", "superjson"],
-  noExternal: [/^better-auth/, /^@better-auth/, "fetch-cookie", "tough-cookie", "jose"],
+  noExternal: [/^better-auth/, /^@better-auth\//, "fetch-cookie", "tough-cookie", "jose"],
   dts: false,
 });

@@ -9,6 +9,7 @@ import {
 } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/client";
 import superjson from "superjson";
+import { apiKeyClient } from "@better-auth/api-key/client";
 import { githubPatClient } from "./github-pat-client.js";
 import type { AppRouter } from "../../server/trpc/router.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
@@ -35,7 +36,7 @@ const isBrowser = () => typeof window !== "undefined" && typeof document !== "un
 function createAuth(baseUrl: string, fetchImpl: typeof fetch) {
   return createAuthClient({
     baseURL: baseUrl,
-    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient(), organizationClient({ teams: { enabled: true } }), githubPatClient()],
+    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient(), organizationClient({ teams: { enabled: true } }), githubPatClient(), apiKeyClient()],
     fetchOptions: { customFetchImpl: fetchImpl },
   });
 }

@@ -11,6 +11,7 @@ import { accountLockout } from "./plugins/account-lockout.js";
 import { adminSafety } from "./plugins/admin-safety.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
+import { apiKeyPlugin } from "./api-keys.js";
 import { organizationPlugin } from "./organizations.js";
 import { accountOptions, providerPlugins, socialProviders } from "./sign-in-providers.js";
 import { requireFreshSession } from "./fresh-session.js";
@@ -83,6 +84,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       ...emailPlugins(config, deps.mailer),
       organizationPlugin(config, deps.mailer),
       ...providerPlugins(config),
+      apiKeyPlugin(),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
       jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),
       passwordPolicy(),

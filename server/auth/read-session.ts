@@ -38,15 +38,16 @@ export async function createSessionReader(auth: Auth, database: Database, option
     async read(headers) {
       const cookieHeader = headers.get("cookie");
       const signedToken = cookieHeader ? parseCookie(cookieHeader)[cookieName] : undefined;
-      if (!signedToken) return { session: null, setCookies: [] };
-      const cached = cache.get(signedToken);
+      // An API key stands for its owner: Better Auth checks it (and counts it) on every call.
+      if (!signedToken && !headers.has("x-api-key")) return { session: null, setCookies: [] };
+      const cached = signedToken ? cache.get(signedToken) : undefined;
       if (cached) return { session: cached, setCookies: [] };
 
       const mark = cache.mark();
       try {
         const result = await auth.api.getSession({ headers, returnHeaders: true });
-        if (result.response) cache.set(signedToken, result.response, mark);
-        return { session: result.response, setCookies: result.headers.getSetCookie() };
+        if (result.response && signedToken) cache.set(signedToken, result.response, mark);
+        return { session: result.response, setCookies: result.headers?.getSetCookie() ?? [] };
       } catch (error) {
         if (isDependencyFailure(error)) throw new DependencyUnavailableError(error);
         throw error;

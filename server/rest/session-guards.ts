@@ -1,3 +1,4 @@
+import { isAPIError } from "better-auth/api";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AuthSession } from "../auth/auth.js";
@@ -16,7 +17,11 @@ export function sessionLoader(sessions: SessionReader) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const headers = fromNodeHeaders(request.headers);
     headers.set(CLIENT_IP_HEADER, request.ip);
-    const read = await sessions.read(headers);
+    const read = await sessions.read(headers).catch((error: unknown) => {
+      if (isAPIError(error) && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.body?.message ?? error.message });
+      throw error;
+    });
+    if (!("session" in read)) return read;
     if (read.setCookies.length > 0) reply.header("set-cookie", read.setCookies);
     request.authSession = read.session;
   };

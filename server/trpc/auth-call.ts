@@ -24,7 +24,12 @@ export async function authCall<T>(ctx: Context, call: Promise<{ headers: Headers
     if (cookies.length > 0) ctx.setCookies(cookies);
     return response;
   } catch (error) {
-    if (!isAPIError(error) || error.statusCode >= 500) throw error;
-    throw new TRPCError({ code: CODES[error.statusCode] ?? "BAD_REQUEST", message: error.body?.message ?? error.message });
+    throw refusalOf(error) ?? error;
   }
+}
+
+/** A Better Auth refusal (4xx) as the matching tRPC error; undefined for anything else. */
+export function refusalOf(error: unknown): TRPCError | undefined {
+  if (!isAPIError(error) || error.statusCode >= 500) return undefined;
+  return new TRPCError({ code: CODES[error.statusCode] ?? "BAD_REQUEST", message: error.body?.message ?? error.message });
 }

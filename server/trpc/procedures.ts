@@ -5,6 +5,7 @@ import { member } from "../../db/schema/index.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
 import { isFresh, NOT_FRESH } from "../auth/fresh-session.js";
 import { hasRole } from "../auth/roles.js";
+import { refusalOf } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";
 import { baseProcedure } from "./init.js";
@@ -13,7 +14,10 @@ export const publicProcedure = baseProcedure;
 
 /** Authentication: who is calling. No session → UNAUTHORIZED. */
 export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
-  const current = await ctx.getSession();
+  // An invalid, expired or over-used API key is refused with Better Auth's own status.
+  const current = await ctx.getSession().catch((error: unknown) => {
+    throw refusalOf(error) ?? error;
+  });
   if (!current) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { user: current.user, session: current.session } });
 });

@@ -2,6 +2,7 @@ import { router } from "./init.js";
 import { publicProcedure } from "./procedures.js";
 import { accountRouter } from "./routers/account.js";
 import { adminRouter } from "./routers/admin.js";
+import { apiKeysRouter } from "./routers/api-keys.js";
 import { meRouter } from "./routers/me.js";
 import { sessionRouter } from "./routers/session.js";
 import { sessionsRouter } from "./routers/sessions.js";
@@ -14,6 +15,7 @@ export const appRouter = router({
   session: sessionRouter,
   me: meRouter,
   account: accountRouter,
+  apiKeys: apiKeysRouter,
   settings: settingsRouter,
   sessions: sessionsRouter,
   admin: adminRouter,

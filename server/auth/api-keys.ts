@@ -1,0 +1,15 @@
+import { apiKey } from "@better-auth/api-key";
+
+/**
+ * API keys for scripts and CLIs: shown once, stored hashed, optional expiry, and an
+ * `x-api-key` header acts as its owner on every protected procedure, rate limited per key.
+ */
+export function apiKeyPlugin() {
+  return apiKey({
+    defaultPrefix: "kw_",
+    apiKeyHeaders: "x-api-key",
+    enableSessionForAPIKeys: true,
+    rateLimit: { enabled: true, timeWindow: 60_000, maxRequests: 120 },
+    keyExpiration: { defaultExpiresIn: null, maxExpiresIn: 365 },
+  });
+}

@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { authCall } from "../auth-call.js";
+import { router } from "../init.js";
+import { freshSessionProcedure, protectedProcedure } from "../procedures.js";
+
+const DAY = 24 * 60 * 60;
+
+export const apiKeysRouter = router({
+  /** The key is in this answer only; keyway keeps its hash. */
+  create: freshSessionProcedure
+    .input(z.object({ name: z.string().trim().min(1).max(100), expiresInDays: z.number().int().min(1).max(365).optional() }).strict())
+    .mutation(async ({ ctx, input }) => {
+      const created = await authCall(
+        ctx,
+        ctx.auth.api.createApiKey({
+          headers: ctx.headers,
+          body: { name: input.name, expiresIn: input.expiresInDays ? input.expiresInDays * DAY : undefined },
+          returnHeaders: true,
+        }),
+      );
+      return { id: created.id, name: created.name, key: created.key, start: created.start, expiresAt: created.expiresAt, createdAt: created.createdAt };
+    }),
+  list: protectedProcedure.query(async ({ ctx }) => {
+    const { apiKeys } = await authCall(ctx, ctx.auth.api.listApiKeys({ headers: ctx.headers, returnHeaders: true }));
+    return apiKeys.map((key) => ({ id: key.id, name: key.name, start: key.start, expiresAt: key.expiresAt, lastRequest: key.lastRequest, createdAt: key.createdAt }));
+  }),
+  delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(255) }).strict()).mutation(async ({ ctx, input }) => {
+    await authCall(ctx, ctx.auth.api.deleteApiKey({ headers: ctx.headers, body: { keyId: input.id }, returnHeaders: true }));
+    return { deleted: true as const };
+  }),
+});
