@@ -1,6 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { userSettings } from "../db/schema/index.js";
+import { fieldErrors, isUnauthorized } from "../sdk/src/index.js";
 import { cookieOf, newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
 import { trpcError } from "./helpers/trpc.js";
@@ -36,6 +37,9 @@ describe("settings", () => {
     expect(error.data!.httpStatus).toBe(400);
     expect(error.message).toBe("Invalid input");
     expect(Object.keys(error.data!.zodError!.fieldErrors).sort()).toEqual(["locale", "theme", "timeZone"]);
+    expect(Object.keys(fieldErrors(error)).sort()).toEqual(["locale", "theme", "timeZone"]);
+    expect(isUnauthorized(error)).toBe(false);
+    expect(isUnauthorized(await trpcError(newClient(server).api.settings.get.query()))).toBe(true);
     const rows = await server.database.db.select().from(userSettings).where(eq(userSettings.userId, userId));
     expect(rows).toEqual([]);
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { user } from "../db/schema/index.js";
+import { isForbidden } from "../sdk/src/index.js";
 import { runCli } from "./helpers/cli.js";
 import { cookieOf, newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
@@ -55,6 +56,7 @@ describe("a signed-in user who is not an admin", () => {
     const { client } = await signedUpClient(server, "plain");
     const error = await trpcError(client.api.admin.users.list.query({}));
     expect(error.data).toMatchObject({ code: "FORBIDDEN", httpStatus: 403 });
+    expect(isForbidden(error)).toBe(true);
 
     const response = await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: await cookieOf(client, server) } });
     expect(response.status).toBe(403);

@@ -8,6 +8,7 @@ import {
   usernameClient,
 } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/client";
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
 import { apiKeyClient } from "@better-auth/api-key/client";
 import { githubPatClient } from "./github-pat-client.js";
@@ -15,6 +16,9 @@ import type { AppRouter } from "../../server/trpc/router.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
 
 export { CookieJar };
+export { type ApiError, fieldErrors, isApiError, isForbidden, isUnauthorized } from "./errors.js";
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export { createServiceClient, type ServiceClientOptions } from "./service-client.js";
 export type { AppRouter };
 
