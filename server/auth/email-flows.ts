@@ -20,6 +20,20 @@ export function emailOptions(config: Config, mailer: Mailer) {
       requireEmailVerification: config.mail.requireEmailVerification,
       revokeSessionsOnPasswordReset: true,
       resetPasswordTokenExpiresIn: 60 * 60,
+      // The answer to a sign-up of an existing address must look exactly like a new account,
+      // plugin fields included (the admin plugin's role is otherwise null here and "user" there).
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
+        ...coreFields,
+        role: "user",
+        banned: false,
+        banReason: null,
+        banExpires: null,
+        username: null,
+        displayUsername: null,
+        twoFactorEnabled: false,
+        ...additionalFields,
+        id,
+      }),
       sendResetPassword: async ({ user, url }) => send(user.email, templates.resetPassword(url)),
     },
     emailVerification: {
