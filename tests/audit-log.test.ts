@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvent } from "../db/schema/index.js";
+import { auditEvent, user } from "../db/schema/index.js";
 import type { KeywayClient } from "../sdk/src/index.js";
 import { runCli } from "./helpers/cli.js";
 import { newClient, PASSWORD, signedUpClient } from "./helpers/clients.js";
@@ -99,6 +99,34 @@ describe("the audit log", () => {
     const own = await client.api.me.securityEvents.query();
     expect(own.events.map((event) => event.action)).toEqual(["settings.update", "settings.update", "settings.update", "user.sign_up"]);
     expect((await trpcError(client.api.admin.audit.list.query({}))).data?.code).toBe("FORBIDDEN");
+  });
+
+  it("records password, email, two-factor, session and removal events", async () => {
+    const { client, userId } = await signedUpClient(server, "lifecycle");
+    await client.auth.changePassword({ currentPassword: PASSWORD, newPassword: "another long passphrase" });
+    await client.auth.changeEmail({ newEmail: `moved-${userId.slice(0, 6).toLowerCase()}@example.com` });
+    const enabled = await client.auth.twoFactor.enable({ password: "another long passphrase" });
+    expect(enabled.error).toBeNull();
+    await client.auth.twoFactor.disable({ password: "another long passphrase" });
+    const other = newClient(server);
+    const [row] = await server.database.db.select().from(user).where(eq(user.id, userId));
+    await other.auth.signIn.email({ email: row!.email, password: "another long passphrase" });
+    await client.api.sessions.revoke.mutate({ id: (await other.api.session.get.query())!.session.id });
+    await admin.client.api.admin.users.remove.mutate({ userId });
+
+    const actions = (await eventsOf(userId)).map((event) => event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        "user.password_change",
+        "user.email_change_requested",
+        "two_factor.enable",
+        "two_factor.disable",
+        "session.revoke",
+        "admin.user_remove",
+      ]),
+    );
+    // The history outlives the user.
+    expect(await server.database.db.select().from(user).where(eq(user.id, userId))).toEqual([]);
   });
 
   it("cannot be changed or deleted, even with direct SQL", async () => {

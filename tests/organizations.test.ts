@@ -69,6 +69,26 @@ describe("organizations and their projects", () => {
     expect(actions).toEqual(expect.arrayContaining(["organization.invite", "project.create", "project.update", "project.delete"]));
   });
 
+  it("are updated, listed and deleted by their owner only", async () => {
+    const owner = await person("founder");
+    const member = await person("staff");
+    const first = await orgOwnedBy(owner, "first");
+    const second = await orgOwnedBy(owner, "second");
+    await join(owner, first, member, "member");
+    const mine = await owner.client.auth.organization.list();
+    expect(mine.data!.map((org) => org.id).sort()).toEqual([first, second].sort());
+
+    expect((await member.client.auth.organization.update({ organizationId: first, data: { name: "Taken over" } })).error?.status).toBe(403);
+    expect((await owner.client.auth.organization.update({ organizationId: first, data: { name: "First Inc" } })).data?.name).toBe("First Inc");
+
+    await owner.client.auth.organization.setActive({ organizationId: second });
+    const doomed = await owner.client.api.projects.create.mutate({ name: "doomed" });
+    expect((await member.client.auth.organization.delete({ organizationId: first })).error?.status).toBe(403);
+    expect((await owner.client.auth.organization.delete({ organizationId: second })).error).toBeNull();
+    expect((await trpcError(owner.client.api.projects.get.query({ id: doomed.id, organizationId: second }))).data?.code).toBe("FORBIDDEN");
+    expect((await owner.client.auth.organization.list()).data!.map((org) => org.id)).toEqual([first]);
+  });
+
   it("pages project lists", async () => {
     const owner = await person("pager");
     await orgOwnedBy(owner, "pages");
