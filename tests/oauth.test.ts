@@ -10,16 +10,27 @@ import { startServer, type TestServer } from "./helpers/server.js";
 const oidcUser: FakeUser = { id: 1001, login: "olivia", name: "Olivia Idp", email: "olivia@idp.example", emailVerified: true };
 const githubUser: FakeUser = { id: 2002, login: "gina", name: "Gina Hub", email: "gina@example.com", emailVerified: true };
 
+const googleUser: FakeUser = { id: 4004, login: "gabe", name: "Gabe Google", email: "gabe@gmail.example", emailVerified: true };
+
 let oidc: Awaited<ReturnType<typeof startOidcProvider>>;
+let google: Awaited<ReturnType<typeof startOidcProvider>>;
 let github: Awaited<ReturnType<typeof startGithub>>;
 let restoreHosts: () => void;
 let server: TestServer;
 
 beforeAll(async () => {
-  oidc = await startOidcProvider({ clientId: "keyway-test", clientSecret: "oidc-secret", user: oidcUser });
+  // Access tokens that expire at once, so that the refresh path runs.
+  oidc = await startOidcProvider({ clientId: "keyway-test", clientSecret: "oidc-secret", user: oidcUser, accessTokenSeconds: 1 });
+  google = await startOidcProvider({ clientId: "google-client", clientSecret: "google-secret", user: googleUser, issuer: "https://accounts.google.com" });
   github = await startGithub({ users: [githubUser], pats: new Map(), clientId: "gh-client", clientSecret: "gh-secret" });
   // Better Auth's GitHub provider talks to github.com and api.github.com: in this process they resolve to the stand-in.
-  restoreHosts = redirectOrigins({ "https://github.com": github.url, "https://api.github.com": github.url });
+  restoreHosts = redirectOrigins({
+    "https://github.com": github.url,
+    "https://api.github.com": github.url,
+    "https://accounts.google.com": google.url,
+    "https://oauth2.googleapis.com": google.url,
+    "https://www.googleapis.com": google.url,
+  });
   server = await startServer({
     TRUSTED_ORIGINS: "http://app.example.test",
     OIDC_ISSUER: oidc.url,
@@ -27,19 +38,21 @@ beforeAll(async () => {
     OIDC_CLIENT_SECRET: "oidc-secret",
     GITHUB_CLIENT_ID: "gh-client",
     GITHUB_CLIENT_SECRET: "gh-secret",
+    GOOGLE_CLIENT_ID: "google-client",
+    GOOGLE_CLIENT_SECRET: "google-secret",
   });
 });
 afterAll(async () => {
   await server?.close();
   restoreHosts?.();
-  await Promise.all([oidc?.close(), github?.close()]);
+  await Promise.all([oidc?.close(), github?.close(), google?.close()]);
 });
 
 /** Plays the browser: sign-in request, provider redirect, callback; returns the final redirect. */
-async function redirectDance(client: KeywayClient, provider: "oidc" | "github", tamper: (url: URL) => void = () => {}) {
+async function redirectDance(client: KeywayClient, provider: "oidc" | "github" | "google", tamper: (url: URL) => void = () => {}) {
   const { data, error } = await client.auth.signIn.social({ provider, callbackURL: "http://app.example.test/dashboard", errorCallbackURL: "http://app.example.test/error" });
   expect(error).toBeNull();
-  const authorize = new URL(data!.url!.replace("https://github.com", github.url));
+  const authorize = new URL(data!.url!.replace("https://github.com", github.url).replace("https://accounts.google.com", google.url));
   const atProvider = await fetch(authorize, { redirect: "manual" });
   const callback = new URL(atProvider.headers.get("location")!);
   expect(callback.pathname).toBe(`/api/auth/callback/${provider}`);
@@ -85,12 +98,39 @@ describe("OpenID Connect sign-in", () => {
   });
 });
 
+describe("provider tokens", () => {
+  it("are refreshed with the refresh token once expired", async () => {
+    const client = newClient(server);
+    await redirectDance(client, "oidc");
+    const accounts = await client.auth.listAccounts();
+    const accountId = accounts.data!.find((entry) => entry.providerId === "oidc")!.id;
+    const first = await client.auth.getAccessToken({ accountId });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const before = oidc.stats.refreshes;
+    const second = await client.auth.getAccessToken({ accountId });
+    expect(second.error).toBeNull();
+    expect(oidc.stats.refreshes).toBe(before + 1);
+    expect(second.data!.accessToken).not.toBe(first.data?.accessToken);
+  });
+});
+
+describe("Google sign-in", () => {
+  it("verifies Google's ID token and signs in", async () => {
+    const client = newClient(server);
+    const result = await redirectDance(client, "google");
+    expect(result.location).toBe("http://app.example.test/dashboard");
+    expect(await client.api.me.get.query()).toMatchObject({ email: googleUser.email, name: googleUser.name });
+  });
+});
+
 describe("GitHub OAuth sign-in", () => {
   it("asks for the default scopes, signs in, stores encrypted tokens and reports the scopes", async () => {
     const client = newClient(server);
     const { data } = await client.auth.signIn.social({ provider: "github", callbackURL: "http://app.example.test/dashboard" });
     const scopes = new URL(data!.url!).searchParams.get("scope")!.split(/[\s,]+/);
     expect(scopes).toEqual(expect.arrayContaining(["read:user", "user:email", "public_repo"]));
+    const more = await newClient(server).auth.signIn.social({ provider: "github", scopes: ["repo"] });
+    expect(new URL(more.data!.url!).searchParams.get("scope")!.split(/[\s,]+/)).toEqual(expect.arrayContaining(["read:user", "repo"]));
 
     const result = await redirectDance(client, "github");
     expect(result.location).toBe("http://app.example.test/dashboard");

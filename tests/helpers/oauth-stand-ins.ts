@@ -47,11 +47,21 @@ const s256 = (verifier: string) => createHash("sha256").update(verifier).digest(
  * An OpenID Connect provider: discovery, authorize (auto-consents as `user`), token (with
  * PKCE check, RS256-signed ID token), JWKS and userinfo.
  */
-export async function startOidcProvider(options: { clientId: string; clientSecret: string; user: FakeUser }) {
+export async function startOidcProvider(options: {
+  clientId: string;
+  clientSecret: string;
+  user: FakeUser;
+  /** The `iss` it claims (Google's is fixed); defaults to its own URL. */
+  issuer?: string;
+  /** Lifetime of access tokens in seconds. */
+  accessTokenSeconds?: number;
+}) {
   const { publicKey, privateKey } = await generateKeyPair("RS256");
   const jwk = { ...(await exportJWK(publicKey)), kid: "test-key", alg: "RS256", use: "sig" };
   const codes = new Map<string, Grant>();
   const tokens = new Map<string, FakeUser>();
+  const refreshTokens = new Map<string, FakeUser>();
+  const stats = { refreshes: 0 };
   let issuer = "";
 
   const provider = await listen(async (request, response, url) => {
@@ -70,8 +80,9 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
         scopes_supported: ["openid", "email", "profile"],
       });
     }
-    if (url.pathname === "/jwks") return json(response, 200, { keys: [jwk] });
-    if (url.pathname === "/authorize") {
+    // Google's paths for the same endpoints.
+    if (url.pathname === "/jwks" || url.pathname === "/oauth2/v3/certs") return json(response, 200, { keys: [jwk] });
+    if (url.pathname === "/authorize" || url.pathname === "/o/oauth2/v2/auth") {
       const params = url.searchParams;
       if (params.get("client_id") !== options.clientId) return json(response, 400, { error: "invalid_client" });
       const code = randomUUID();
@@ -94,6 +105,14 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
         ? Buffer.from(request.headers.authorization.slice(6), "base64").toString().split(":").map(decodeURIComponent)
         : [form.get("client_id"), form.get("client_secret")];
       if (basic[0] !== options.clientId || basic[1] !== options.clientSecret) return json(response, 401, { error: "invalid_client" });
+      if (form.get("grant_type") === "refresh_token") {
+        const owner = refreshTokens.get(form.get("refresh_token") ?? "");
+        if (!owner) return json(response, 400, { error: "invalid_grant" });
+        stats.refreshes++;
+        const accessToken = randomUUID();
+        tokens.set(accessToken, owner);
+        return json(response, 200, { access_token: accessToken, token_type: "Bearer", expires_in: options.accessTokenSeconds ?? 3600 });
+      }
       const grant = codes.get(form.get("code") ?? "");
       codes.delete(form.get("code") ?? "");
       if (!grant || grant.redirectUri !== form.get("redirect_uri")) return json(response, 400, { error: "invalid_grant" });
@@ -101,7 +120,9 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
         return json(response, 400, { error: "invalid_grant", error_description: "PKCE verification failed" });
       }
       const accessToken = randomUUID();
+      const refreshToken = randomUUID();
       tokens.set(accessToken, grant.user);
+      refreshTokens.set(refreshToken, grant.user);
       const idToken = await new SignJWT({
         email: grant.user.email,
         email_verified: grant.user.emailVerified,
@@ -115,7 +136,14 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
         .setIssuedAt()
         .setExpirationTime("5m")
         .sign(privateKey);
-      return json(response, 200, { access_token: accessToken, token_type: "Bearer", expires_in: 3600, refresh_token: randomUUID(), id_token: idToken, scope: grant.scope });
+      return json(response, 200, {
+        access_token: accessToken,
+        token_type: "Bearer",
+        expires_in: options.accessTokenSeconds ?? 3600,
+        refresh_token: refreshToken,
+        id_token: idToken,
+        scope: grant.scope,
+      });
     }
     if (url.pathname === "/userinfo") {
       const user = tokens.get((request.headers.authorization ?? "").replace(/^Bearer /, ""));
@@ -124,8 +152,8 @@ export async function startOidcProvider(options: { clientId: string; clientSecre
     }
     json(response, 404, { error: "not_found" });
   });
-  issuer = provider.url;
-  return provider;
+  issuer = options.issuer ?? provider.url;
+  return { ...provider, stats };
 }
 
 /**
