@@ -2,6 +2,7 @@ import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { auditEvent } from "../../db/schema/index.js";
+import { decodeCursor, encodeCursor } from "../pagination/cursor.js";
 
 export const auditFilters = z
   .object({
@@ -17,15 +18,6 @@ export const auditFilters = z
   .strict();
 
 export type AuditFilters = z.infer<typeof auditFilters>;
-
-const encodeCursor = (row: { occurredAt: Date; id: string }) =>
-  Buffer.from(`${row.occurredAt.toISOString()}|${row.id}`).toString("base64url");
-
-function decodeCursor(cursor: string): { occurredAt: Date; id: string } | undefined {
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const occurredAt = new Date(at ?? "");
-  return id && !Number.isNaN(occurredAt.getTime()) ? { occurredAt, id } : undefined;
-}
 
 /** Newest first, with a cursor for the next page (null on the last one). */
 export async function listAuditEvents(db: Db, filters: AuditFilters, also?: SQL) {
@@ -43,12 +35,13 @@ export async function listAuditEvents(db: Db, filters: AuditFilters, also?: SQL)
         filters.from ? gte(auditEvent.occurredAt, filters.from) : undefined,
         filters.to ? lte(auditEvent.occurredAt, filters.to) : undefined,
         after
-          ? or(lt(auditEvent.occurredAt, after.occurredAt), and(eq(auditEvent.occurredAt, after.occurredAt), lt(auditEvent.id, after.id)))
+          ? or(lt(auditEvent.occurredAt, after.at), and(eq(auditEvent.occurredAt, after.at), lt(auditEvent.id, after.id)))
           : undefined,
       ),
     )
     .orderBy(desc(auditEvent.occurredAt), desc(auditEvent.id))
     .limit(filters.limit + 1);
   const page = rows.slice(0, filters.limit);
-  return { events: page, nextCursor: rows.length > filters.limit ? encodeCursor(page[page.length - 1]!) : null };
+  const last = page[page.length - 1];
+  return { events: page, nextCursor: rows.length > filters.limit && last ? encodeCursor(last.occurredAt, last.id) : null };
 }

@@ -3,6 +3,7 @@ import { and, desc, eq, lt, or } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type AuditEventInsert, project } from "../../db/schema/index.js";
 import { recordAuditEvent } from "../audit/record.js";
+import { decodeCursor, encodeCursor } from "../pagination/cursor.js";
 
 /** Every query here is scoped to one organization: ids from elsewhere simply do not exist. */
 export interface Tenant {
@@ -31,22 +32,21 @@ export async function getProject(tenant: Tenant, id: string) {
 }
 
 export async function listProjects(tenant: Tenant, page: { limit: number; cursor?: string }) {
-  const [at, id] = page.cursor ? Buffer.from(page.cursor, "base64url").toString().split("|") : [];
-  const after = at && id ? { createdAt: new Date(at), id } : undefined;
+  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   const rows = await tenant.db
     .select()
     .from(project)
     .where(
       and(
         eq(project.organizationId, tenant.organizationId),
-        after ? or(lt(project.createdAt, after.createdAt), and(eq(project.createdAt, after.createdAt), lt(project.id, after.id))) : undefined,
+        after ? or(lt(project.createdAt, after.at), and(eq(project.createdAt, after.at), lt(project.id, after.id))) : undefined,
       ),
     )
     .orderBy(desc(project.createdAt), desc(project.id))
     .limit(page.limit + 1);
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
-  const nextCursor = rows.length > page.limit && last ? Buffer.from(`${last.createdAt.toISOString()}|${last.id}`).toString("base64url") : null;
+  const nextCursor = rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null;
   return { items, nextCursor };
 }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { type Database, openDatabase } from "../../db/client.js";
 import { buildApp } from "../../server/app.js";
 import { loadConfig } from "../../server/config.js";
 import { createTestDatabase } from "./database.js";
+import { freePort } from "./server-process.js";
 
 export interface TestServer {
   url: string;
@@ -19,15 +19,6 @@ export interface TestServer {
   close: () => Promise<void>;
   /** Environment that points another process (the CLI) at the same database. */
   env: Record<string, string>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 /** Starts the real service over HTTP on loopback, on its own database. */

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import { CLIENT_IP_HEADER } from "../../auth/auth-headers.js";
+import { auditActor } from "../../audit/actor.js";
 import { createProject, deleteProject, getProject, listProjects, type Tenant, updateProject } from "../../projects/projects.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
@@ -14,12 +14,7 @@ function tenant(ctx: Context & { organizationId: string; user: { id: string }; s
   return {
     db: ctx.db,
     organizationId: ctx.organizationId,
-    audit: {
-      actorUserId: ctx.user.id,
-      impersonatorId: ctx.session.impersonatedBy ?? null,
-      ip: ctx.headers.get(CLIENT_IP_HEADER),
-      userAgent: ctx.headers.get("user-agent")?.slice(0, 512) ?? null,
-    },
+    audit: auditActor(ctx),
   };
 }
 
