@@ -1,5 +1,5 @@
 import { TRPCClientError } from "@trpc/client";
-import type { AppRouter } from "../../server/trpc/router.js";
+import type { AppRouter } from "./router-types.js";
 
 export type ApiError = TRPCClientError<AppRouter>;
 

@@ -1,18 +1,9 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import {
-  adminClient,
-  emailOTPClient,
-  magicLinkClient,
-  organizationClient,
-  twoFactorClient,
-  usernameClient,
-} from "better-auth/client/plugins";
-import { createAuthClient } from "better-auth/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
-import { apiKeyClient } from "@better-auth/api-key/client";
-import { githubPatClient } from "./github-pat-client.js";
-import type { AppRouter } from "../../server/trpc/router.js";
+import { createAuth } from "./auth-client.js";
+import type { KeywayAuth } from "./auth-types.js";
+import type { AppRouter } from "./router-types.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
 
 export { CookieJar };
@@ -37,21 +28,13 @@ export interface ClientOptions {
 
 const isBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
 
-function createAuth(baseUrl: string, fetchImpl: typeof fetch) {
-  return createAuthClient({
-    baseURL: baseUrl,
-    plugins: [adminClient(), magicLinkClient(), emailOTPClient(), usernameClient(), twoFactorClient(), organizationClient({ teams: { enabled: true } }), githubPatClient(), apiKeyClient()],
-    fetchOptions: { customFetchImpl: fetchImpl },
-  });
-}
-
 function createApi(baseUrl: string, fetchImpl: typeof fetch, maxBatchSize: number) {
   return createTRPCClient<AppRouter>({
     links: [httpBatchLink({ url: `${baseUrl}/trpc`, transformer: superjson, maxItems: maxBatchSize, fetch: fetchImpl })],
   });
 }
 
-export type AuthClient = ReturnType<typeof createAuth>;
+export type AuthClient = KeywayAuth;
 export type ApiClient = ReturnType<typeof createApi>;
 
 export interface KeywayClient {

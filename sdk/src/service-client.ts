@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { calculateJwkThumbprint, importJWK, type JWK, SignJWT } from "jose";
 import superjson from "superjson";
-import type { AppRouter } from "../../server/trpc/router.js";
+import type { AppRouter } from "./router-types.js";
 
 export interface ServiceClientOptions {
   /** Where keyway is served. */

@@ -5,6 +5,12 @@ import { ZodError, z } from "zod";
 import { isDependencyFailure } from "../http/errors.js";
 import type { Context } from "./context.js";
 
+/** A refused input, field by field: what `data.zodError` carries to clients. */
+interface FieldErrors {
+  formErrors: string[];
+  fieldErrors: Record<string, string[] | undefined>;
+}
+
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
   // Stack traces only ever leave the server in development.
@@ -21,7 +27,7 @@ const t = initTRPC.context<Context>().create({
     }
     const revealInternals = ctx?.config.env === "development";
     const internal = error.code === "INTERNAL_SERVER_ERROR" && !revealInternals;
-    const zodError = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const zodError: FieldErrors | null = error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     return {
       ...shape,
       message: internal ? "Internal server error" : zodError ? "Invalid input" : shape.message,
