@@ -8,12 +8,19 @@ export { CookieJar };
  * the matching Cookie header, and sends the Origin that Better Auth and our CSRF guard
  * expect from a first-party client.
  */
-export function createCookieFetch(jar: CookieJar, origin: string, baseFetch: typeof fetch = globalThis.fetch): typeof fetch {
+export function createCookieFetch(
+  jar: CookieJar,
+  origin: string,
+  baseFetch: typeof fetch = globalThis.fetch,
+  onCookiesSet?: () => void,
+): typeof fetch {
   const withCookies = makeFetchCookie(baseFetch, jar);
-  return (input, init) => {
+  return async (input, init) => {
     const headers = new Headers(init?.headers);
     if (!headers.has("origin")) headers.set("origin", origin);
-    return withCookies(input, { ...init, headers });
+    const response = await withCookies(input, { ...init, headers });
+    if (onCookiesSet && response.headers.has("set-cookie")) onCookiesSet();
+    return response;
   };
 }
 

@@ -21,3 +21,8 @@ export function isForbidden(error: unknown): boolean {
 export function fieldErrors(error: unknown): Record<string, string[] | undefined> {
   return isApiError(error) ? (error.data?.zodError?.fieldErrors ?? {}) : {};
 }
+
+/** The server was not reached (or answered with something that is not keyway's): worth trying again. */
+export function isNetworkError(error: unknown): boolean {
+  return isApiError(error) && error.data === undefined && error.shape === undefined;
+}

@@ -1,60 +1,98 @@
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, retryLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
 import { createAuth } from "./auth-client.js";
 import type { KeywayAuth } from "./auth-types.js";
-import type { AppRouter } from "./router-types.js";
+import { loadCookieJar, saveCookieJar } from "./cookie-file.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
+import { isNetworkError } from "./errors.js";
+import type { AppRouter } from "./router-types.js";
+import { type Session, SessionEvents, type SessionListener, watchSession } from "./session-events.js";
 
 export { CookieJar };
-export { type ApiError, fieldErrors, isApiError, isForbidden, isUnauthorized } from "./errors.js";
+export type * from "./auth-types.js";
+export { type ApiError, fieldErrors, isApiError, isForbidden, isNetworkError, isUnauthorized } from "./errors.js";
+export { createServiceClient, type PrivateJwk, type ServiceClientOptions } from "./service-client.js";
+export type { AppRouter, Session, SessionListener };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export { createServiceClient, type ServiceClientOptions } from "./service-client.js";
-export type { AppRouter };
 
 export interface ClientOptions {
   /** Where keyway is served, e.g. "https://api.example.com". */
   baseUrl: string;
   /** Node only: the cookie store to use (default: a new in-memory jar). */
   cookieJar?: CookieJar;
+  /** Node only: keep the cookies in this file (mode 0600) so a CLI stays signed in between runs. */
+  cookieFile?: string;
   /** Node only: the Origin sent with every request (default: the origin of baseUrl). */
   origin?: string;
   /** The most calls sent in one batched HTTP request (the server's limit is 50 by default). */
   maxBatchSize?: number;
+  /** How often a query that failed to reach the server is tried again, with backoff (default 3). Mutations never are. */
+  retries?: number;
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
 }
 
-const isBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
-
-function createApi(baseUrl: string, fetchImpl: typeof fetch, maxBatchSize: number) {
-  return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${baseUrl}/trpc`, transformer: superjson, maxItems: maxBatchSize, fetch: fetchImpl })],
-  });
-}
-
+export type ApiClient = ReturnType<typeof createTRPCClient<AppRouter>>;
 export type AuthClient = KeywayAuth;
-export type ApiClient = ReturnType<typeof createApi>;
 
 export interface KeywayClient {
-  /** Better Auth's client: sign-up, sign-in, sign-out, sessions, admin… */
-  auth: AuthClient;
+  /** Better Auth's client: sign-up, sign-in, two-factor, organizations… */
+  auth: KeywayAuth;
   /** The typed tRPC client; calls made together leave as one HTTP request. */
   api: ApiClient;
   /** The cookie store both share (undefined in a browser, where the browser keeps cookies). */
   cookieJar: CookieJar | undefined;
+  /** Signs out on the server, then forgets every cookie here, even if the server cannot be reached. */
+  signOut(): Promise<void>;
+  /** Calls `listener` whenever the signed-in session changes (sign-in, sign-out, expiry); returns the unsubscribe. */
+  onSessionChange(listener: SessionListener): () => void;
+  /** Who is signed in now, asked of the server; listeners hear of any change. */
+  getSession(): Promise<Session | null>;
+}
+
+const isBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
+
+function createApi(baseUrl: string, fetchImpl: typeof fetch, maxBatchSize: number, retries: number): ApiClient {
+  return createTRPCClient<AppRouter>({
+    links: [
+      retryLink({
+        retry: ({ op, error, attempts }) => op.type === "query" && isNetworkError(error) && attempts <= retries,
+        retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 4000),
+      }),
+      httpBatchLink({ url: `${baseUrl}/trpc`, transformer: superjson, maxItems: maxBatchSize, fetch: fetchImpl }),
+    ],
+  });
 }
 
 export function createClient(options: ClientOptions): KeywayClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const cookieJar = isBrowser() ? undefined : (options.cookieJar ?? new CookieJar());
-  const fetchImpl = cookieJar
-    ? createCookieFetch(cookieJar, options.origin ?? new URL(baseUrl).origin, options.fetch)
+  const { cookieFile } = options;
+  const cookieJar = isBrowser() ? undefined : (options.cookieJar ?? (cookieFile ? loadCookieJar(cookieFile) : new CookieJar()));
+  const persist = cookieJar && cookieFile ? () => saveCookieJar(cookieJar, cookieFile) : undefined;
+  const transport = cookieJar
+    ? createCookieFetch(cookieJar, options.origin ?? new URL(baseUrl).origin, options.fetch, persist)
     : createBrowserFetch(options.fetch);
+
+  const events = new SessionEvents(() => api.session.get.query());
+  const fetchImpl = watchSession(transport, events);
+  const api = createApi(baseUrl, fetchImpl, options.maxBatchSize ?? 50, options.retries ?? 3);
+  const auth = createAuth(baseUrl, fetchImpl);
+
   return {
-    auth: createAuth(baseUrl, fetchImpl),
-    api: createApi(baseUrl, fetchImpl, options.maxBatchSize ?? 50),
+    auth,
+    api,
     cookieJar,
+    async signOut() {
+      await auth.signOut().catch(() => undefined);
+      if (cookieJar) {
+        await cookieJar.removeAllCookies();
+        persist?.();
+      }
+      events.report(null);
+    },
+    onSessionChange: (listener) => events.subscribe(listener),
+    getSession: () => events.refresh(),
   };
 }

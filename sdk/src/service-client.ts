@@ -1,15 +1,26 @@
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
-import { calculateJwkThumbprint, importJWK, type JWK, SignJWT } from "jose";
+import { calculateJwkThumbprint, importJWK, SignJWT } from "jose";
 import superjson from "superjson";
 import type { AppRouter } from "./router-types.js";
+
+/** A private key as a JSON Web Key: OKP Ed25519 or EC P-256, with its private part `d`. */
+export interface PrivateJwk {
+  kty?: string;
+  crv?: string;
+  x?: string;
+  y?: string;
+  d?: string;
+  kid?: string;
+  alg?: string;
+}
 
 export interface ServiceClientOptions {
   /** Where keyway is served. */
   baseUrl: string;
   /** This service's name as registered in keyway (the token's subject is `service:<name>`). */
   service: string;
-  /** This service's private key, as a JWK (OKP Ed25519 or EC P-256) or a CryptoKey. */
-  privateKey: JWK | CryptoKey;
+  /** This service's private key. */
+  privateKey: PrivateJwk;
   /** "EdDSA" (default) or "ES256". */
   algorithm?: "EdDSA" | "ES256";
   /** The key's id as registered (default: the RFC 7638 thumbprint of a JWK private key). */
@@ -27,9 +38,8 @@ export interface ServiceClientOptions {
  */
 export function createServiceClient(options: ServiceClientOptions) {
   const algorithm = options.algorithm ?? "EdDSA";
-  const jwk = "kty" in options.privateKey ? options.privateKey : undefined;
-  const key = jwk ? importJWK(jwk, algorithm) : Promise.resolve(options.privateKey as CryptoKey);
-  const keyId = options.keyId ? Promise.resolve(options.keyId) : jwk ? calculateJwkThumbprint(jwk) : Promise.resolve(undefined);
+  const key = importJWK(options.privateKey, algorithm);
+  const keyId = options.keyId ? Promise.resolve(options.keyId) : calculateJwkThumbprint(options.privateKey);
   const lifetime = Math.min(options.lifetimeSeconds ?? 60, 300);
 
   const mint = async () =>
