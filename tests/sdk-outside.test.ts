@@ -122,6 +122,14 @@ afterAll(async () => {
 });
 
 describe("the packed SDK in a project outside the repo", () => {
+  it("asks for the same tRPC and superjson the server runs", () => {
+    const root = JSON.parse(readFileSync("package.json", "utf8"));
+    const { peerDependencies } = JSON.parse(readFileSync("sdk/package.json", "utf8"));
+    const serverUses = { ...root.devDependencies, ...root.dependencies };
+    for (const name of ["@trpc/client", "@trpc/server", "superjson"]) expect(peerDependencies[name], name).toBe(serverUses[name]);
+    expect(peerDependencies["@trpc/server"]).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it("ships declarations that import only its peers", () => {
     const dist = join(project, "node_modules/@keyway/sdk/dist");
     const imports = (file: string) => [...readFileSync(join(dist, file), "utf8").matchAll(/(?:from|import)\s+['"]([^'"]+)['"]/g)].map(([, name]) => name!);
