@@ -45,11 +45,20 @@ const READABLE: Record<string, string> = {
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "An account with this email already exists. Sign in instead.",
 };
 
-/** One sentence for the user, whatever failed. */
-export function messageOf(error: unknown): string {
-  if (error instanceof AuthRequestError) return (error.code && READABLE[error.code]) || error.message;
+const readable = (error: AuthRequestError) => (error.code && READABLE[error.code]) || error.message;
+
+/**
+ * One sentence for the user, whatever failed. Messages about a field the form shows (`shownFields`)
+ * are next to that field, so the sentence only points at them.
+ */
+export function messageOf(error: unknown, shownFields: readonly string[] = []): string {
+  const fields = Object.entries(errorsByField(error)).filter(([, messages]) => messages?.length);
+  if (fields.length > 0 && fields.every(([field]) => shownFields.includes(field))) {
+    return "Some fields need attention: see the messages next to them.";
+  }
+  if (error instanceof AuthRequestError) return readable(error);
+  if (fields.length > 0) return fields.map(([field, messages]) => `${field}: ${messages!.join(" ")}`).join(" ");
   if (isNetworkError(error)) return "keyway could not be reached. Check your connection and try again.";
-  if (Object.keys(fieldErrors(error)).length > 0) return "Some fields need attention.";
   if (isUnauthorized(error)) return "Your session has ended. Sign in again.";
   if (isForbidden(error)) return `Not allowed: ${error instanceof Error ? error.message : "you may not do this"}`;
   if (isApiError(error) || error instanceof Error) return error.message;
@@ -60,7 +69,7 @@ export function messageOf(error: unknown): string {
 export function errorsByField(error: unknown): Record<string, string[] | undefined> {
   if (error instanceof AuthRequestError) {
     const field = error.code ? AUTH_FIELD[error.code] : undefined;
-    return field ? { [field]: [messageOf(error)] } : {};
+    return field ? { [field]: [readable(error)] } : {};
   }
   return fieldErrors(error);
 }

@@ -1,11 +1,11 @@
 import { messageOf } from "../errors";
 
 /** A failed request, in words, announced to screen readers. */
-export function ErrorMessage({ error }: { error: unknown }) {
+export function ErrorMessage({ error, fields }: { error: unknown; fields?: readonly string[] }) {
   if (!error) return null;
   return (
     <p role="alert" className="error">
-      {messageOf(error)}
+      {messageOf(error, fields)}
     </p>
   );
 }

@@ -3,7 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorMessage, Notice } from "../components/ErrorMessage";
 import { Field } from "../components/Field";
-import { errorsByField, unwrap } from "../errors";
+import { AuthRequestError, errorsByField, unwrap } from "../errors";
 
 /** Profile, settings, password and two-factor authentication. */
 export function AccountPage() {
@@ -48,7 +48,7 @@ function Profile() {
             Save profile
           </button>
           {update.isSuccess && <Notice>Profile saved.</Notice>}
-          <ErrorMessage error={update.error} />
+          <ErrorMessage error={update.error} fields={["name"]} />
         </form>
       )}
     </section>
@@ -92,7 +92,7 @@ function Settings() {
             Save settings
           </button>
           {update.isSuccess && <Notice>Settings saved.</Notice>}
-          <ErrorMessage error={update.error} />
+          <ErrorMessage error={update.error} fields={["locale", "timeZone"]} />
         </form>
       )}
     </section>
@@ -123,17 +123,19 @@ function Password() {
       setError(failure);
     }
   };
-  const fields = errorsByField(error);
+  // Better Auth names both passwords "password": a wrong current one, or a refused new one.
+  const wrongCurrent = error instanceof AuthRequestError && error.code === "INVALID_PASSWORD";
+  const passwordErrors = errorsByField(error).password;
   return (
     <section aria-labelledby="password-title">
       <h2 id="password-title">Password</h2>
       <form onSubmit={(event) => void submit(event)} noValidate aria-label="Change password">
-        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" />
-        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" errors={fields.password} />
+        <Field label="Current password" name="currentPassword" type="password" autoComplete="current-password" errors={wrongCurrent ? passwordErrors : undefined} />
+        <Field label="New password" name="newPassword" type="password" autoComplete="new-password" errors={wrongCurrent ? undefined : passwordErrors} />
         <button type="submit">Change password</button>
       </form>
       {done && <Notice>Password changed. Your other sessions were signed out.</Notice>}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} fields={["password"]} />
     </section>
   );
 }
@@ -143,20 +145,21 @@ function TwoFactor() {
   const session = useSession();
   const [enrolment, setEnrolment] = useState<{ totpURI: string; backupCodes: string[] } | null>(null);
   const [status, setStatus] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const [failed, setFailed] = useState<{ form: string; error: unknown } | null>(null);
 
   const run = async (event: FormEvent<HTMLFormElement>, action: (form: FormData) => Promise<void>) => {
     event.preventDefault();
     const formElement = event.currentTarget;
-    setError(null);
+    setFailed(null);
     setStatus(null);
     try {
       await action(new FormData(formElement));
       formElement.reset();
-    } catch (failure) {
-      setError(failure);
+    } catch (error) {
+      setFailed({ form: formElement.getAttribute("aria-label") ?? "", error });
     }
   };
+  const fieldsOf = (form: string) => (failed?.form === form ? errorsByField(failed.error) : {});
 
   const enable = (form: FormData) =>
     unwrap(client.auth.twoFactor.enable({ password: String(form.get("password")) })).then((result) => {
@@ -173,7 +176,6 @@ function TwoFactor() {
     });
 
   if (session.status !== "signed-in") return null;
-  const fields = errorsByField(error);
   return (
     <section aria-labelledby="two-factor-title">
       <h2 id="two-factor-title">Two-factor authentication</h2>
@@ -193,24 +195,42 @@ function TwoFactor() {
             ))}
           </ul>
           <form onSubmit={(event) => void run(event, confirm)} noValidate aria-label="Confirm two-factor authentication">
-            <Field label="Code from your authenticator app" name="code" inputMode="numeric" autoComplete="one-time-code" errors={fields.code} />
+            <Field
+              label="Code from your authenticator app"
+              name="code"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              errors={fieldsOf("Confirm two-factor authentication").code}
+            />
             <button type="submit">Turn on two-factor</button>
           </form>
         </>
       ) : (
         <>
           <form onSubmit={(event) => void run(event, enable)} noValidate aria-label="Set up two-factor authentication">
-            <Field label="Password to set up two-factor" name="password" type="password" autoComplete="current-password" errors={fields.password} />
+            <Field
+              label="Password to set up two-factor"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              errors={fieldsOf("Set up two-factor authentication").password}
+            />
             <button type="submit">Set up two-factor</button>
           </form>
           <form onSubmit={(event) => void run(event, disable)} noValidate aria-label="Turn off two-factor authentication">
-            <Field label="Password to turn off two-factor" name="password" type="password" autoComplete="current-password" />
+            <Field
+              label="Password to turn off two-factor"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              errors={fieldsOf("Turn off two-factor authentication").password}
+            />
             <button type="submit">Turn off two-factor</button>
           </form>
         </>
       )}
       {status && <Notice>{status}</Notice>}
-      <ErrorMessage error={error} />
+      <ErrorMessage error={failed?.error} fields={["code", "password"]} />
     </section>
   );
 }

@@ -31,7 +31,7 @@ export function ApiKeysPage() {
           Create key
         </button>
       </form>
-      <ErrorMessage error={create.error} />
+      <ErrorMessage error={create.error} fields={["name", "expiresInDays"]} />
       {create.data && (
         <div role="status" className="notice">
           <p>Copy your new key now: it is not shown again.</p>

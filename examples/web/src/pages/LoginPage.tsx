@@ -94,7 +94,7 @@ export function LoginPage() {
           Sign in
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} fields={otpSentTo ? ["code"] : ["email", "password"]} />
       {notice && <Notice>{notice}</Notice>}
 
       {signInProviders.length > 0 && (
@@ -117,7 +117,7 @@ export function LoginPage() {
         </form>
         {otpSentTo ? (
           <form onSubmit={signInWithCode} noValidate aria-label="Sign in with the emailed code">
-            <Field label="Code from the email" name="otp" inputMode="numeric" autoComplete="one-time-code" required />
+            <Field label="Code from the email" name="otp" inputMode="numeric" autoComplete="one-time-code" required errors={fields.code} />
             <button type="submit" disabled={busy}>
               Sign in with the code
             </button>

@@ -141,7 +141,7 @@ export function MembersPage() {
         </form>
       )}
       {invite.isSuccess && <Notice>Invitation sent to {invite.data.email}.</Notice>}
-      <ErrorMessage error={invite.error} />
+      <ErrorMessage error={invite.error} fields={["email"]} />
     </section>
   );
 }

@@ -77,7 +77,7 @@ export function OrganizationsPage() {
         </button>
       </form>
       {create.isSuccess && <Notice>Organization created; it is now your active organization.</Notice>}
-      <ErrorMessage error={create.error} />
+      <ErrorMessage error={create.error} fields={["name", "slug"]} />
     </section>
   );
 }

@@ -81,7 +81,7 @@ export function ProjectsPage() {
                   <button type="button" onClick={() => setEditing(null)}>
                     Cancel
                   </button>
-                  <ErrorMessage error={update.error} />
+                  <ErrorMessage error={update.error} fields={["name", "description"]} />
                 </form>
               </li>
             ) : (
@@ -123,7 +123,7 @@ export function ProjectsPage() {
               Create project
             </button>
           </form>
-          <ErrorMessage error={create.error} />
+          <ErrorMessage error={create.error} fields={["name", "description"]} />
         </>
       )}
     </section>

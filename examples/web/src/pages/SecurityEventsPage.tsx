@@ -1,4 +1,4 @@
-import { useTRPC } from "@keyway/sdk/react";
+import { useKeyway, useTRPC } from "@keyway/sdk/react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { ErrorMessage } from "../components/ErrorMessage";
 
@@ -20,9 +20,15 @@ const ACTIONS: Record<string, string> = {
 /** The account's security history, newest first. */
 export function SecurityEventsPage() {
   const trpc = useTRPC();
-  const events = useInfiniteQuery(
-    trpc.me.securityEvents.infiniteQueryOptions({ limit: 20 }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
-  );
+  const client = useKeyway();
+  // Not trpc.me.securityEvents.infiniteQueryOptions: it adds a `direction` key to the input,
+  // which keyway's strict input schemas refuse. The cursor is passed by hand instead.
+  const events = useInfiniteQuery({
+    queryKey: trpc.me.securityEvents.queryKey(),
+    queryFn: ({ pageParam }) => client.api.me.securityEvents.query({ limit: 20, cursor: pageParam }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
+  });
   const rows = events.data?.pages.flatMap((page) => page.events) ?? [];
 
   return (

@@ -65,7 +65,7 @@ export function SignUpPage() {
           Create account
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} fields={["name", "email", "password"]} />
       <p>
         Already have an account? <Link to={`/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in</Link>
       </p>

@@ -83,7 +83,7 @@ export function TwoFactorPage() {
           Verify
         </button>
       </form>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={error} fields={["code"]} />
       {notice && <Notice>{notice}</Notice>}
       <div role="group" aria-label="Other ways">
         {method !== "totp" && (
