@@ -4,7 +4,7 @@ import { stack } from "./browser.js";
 
 export { PASSWORD, uniqueEmail };
 
-export const heading = (page: Page, name: string | RegExp) => page.getByRole("heading", { name, level: 1 });
+export const heading = (page: Page, name: string) => page.getByRole("heading", { name, level: 1, exact: true });
 
 /** Signs up through the sign-up screen and waits for the page it returns to. */
 export async function signUp(page: Page, name: string, email = uniqueEmail(name.toLowerCase())) {
