@@ -98,6 +98,13 @@ describe("the audit log", () => {
 
     const own = await client.api.me.securityEvents.query();
     expect(own.events.map((event) => event.action)).toEqual(["settings.update", "settings.update", "settings.update", "user.sign_up"]);
+    // What tRPC's infiniteQueryOptions sends for the next page; our lists only page forward.
+    const page = await client.api.me.securityEvents.query({ limit: 3, cursor: null, direction: "forward" });
+    expect(page.events).toHaveLength(3);
+    const next = await client.api.me.securityEvents.query({ limit: 3, cursor: page.nextCursor, direction: "forward" });
+    expect(next.events.map((event) => event.action)).toEqual(["user.sign_up"]);
+    const backward = await trpcError(client.api.me.securityEvents.query({ limit: 3, direction: "backward" as "forward" }));
+    expect(Object.keys(backward.data?.zodError?.fieldErrors ?? {})).toEqual(["direction"]);
     expect((await trpcError(client.api.admin.audit.list.query({}))).data?.code).toBe("FORBIDDEN");
   });
 

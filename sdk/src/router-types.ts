@@ -11,7 +11,7 @@ export type AppRouterRecord = {
   };
   me: {
     get: TRPCQueryProcedure<{ input: void; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
-    securityEvents: TRPCQueryProcedure<{ input: undefined | { cursor?: undefined | string; limit?: undefined | number }; output: { events: Array<{ id: string; occurredAt: Date; action: string; ip: null | string; userAgent: null | string; byAdmin: boolean }>; nextCursor: null | string }; meta: object }>;
+    securityEvents: TRPCQueryProcedure<{ input: undefined | { cursor?: undefined | null | string; limit?: undefined | number; direction?: undefined | "forward" }; output: { events: Array<{ id: string; occurredAt: Date; action: string; ip: null | string; userAgent: null | string; byAdmin: boolean }>; nextCursor: null | string }; meta: object }>;
     update: TRPCMutationProcedure<{ input: { name?: undefined | string; image?: undefined | null | string }; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
   };
   account: {
@@ -50,7 +50,7 @@ export type AppRouterRecord = {
       impersonate: TRPCMutationProcedure<{ input: { userId: string }; output: { impersonating: string; expiresAt: Date }; meta: object }>;
     };
     audit: {
-      list: TRPCQueryProcedure<{ input: undefined | { actorUserId?: undefined | string; action?: undefined | string; targetId?: undefined | string; organizationId?: undefined | string; from?: undefined | Date; to?: undefined | Date; cursor?: undefined | string; limit?: undefined | number }; output: { events: Array<{ id: string; occurredAt: Date; actorUserId: null | string; impersonatorId: null | string; action: string; targetType: null | string; targetId: null | string; organizationId: null | string; ip: null | string; userAgent: null | string; detail: Record<string, unknown> }>; nextCursor: null | string }; meta: object }>;
+      list: TRPCQueryProcedure<{ input: undefined | { cursor?: undefined | null | string; limit?: undefined | number; direction?: undefined | "forward"; actorUserId?: undefined | string; action?: undefined | string; targetId?: undefined | string; organizationId?: undefined | string; from?: undefined | Date; to?: undefined | Date }; output: { events: Array<{ id: string; occurredAt: Date; actorUserId: null | string; impersonatorId: null | string; action: string; targetType: null | string; targetId: null | string; organizationId: null | string; ip: null | string; userAgent: null | string; detail: Record<string, unknown> }>; nextCursor: null | string }; meta: object }>;
     };
   };
   service: {
@@ -66,7 +66,7 @@ export type AppRouterRecord = {
   projects: {
     create: TRPCMutationProcedure<{ input: { organizationId?: undefined | string; name: string; description?: undefined | null | string }; output: { id: string; createdAt: Date; updatedAt: Date; name: string; organizationId: string; description: null | string; createdBy: null | string }; meta: object }>;
     get: TRPCQueryProcedure<{ input: { organizationId?: undefined | string; id: string }; output: { id: string; organizationId: string; name: string; description: null | string; createdBy: null | string; createdAt: Date; updatedAt: Date }; meta: object }>;
-    list: TRPCQueryProcedure<{ input: { organizationId?: undefined | string; cursor?: undefined | string; limit?: undefined | number }; output: { items: Array<{ id: string; organizationId: string; name: string; description: null | string; createdBy: null | string; createdAt: Date; updatedAt: Date }>; nextCursor: null | string }; meta: object }>;
+    list: TRPCQueryProcedure<{ input: { organizationId?: undefined | string; cursor?: undefined | null | string; limit?: undefined | number; direction?: undefined | "forward" }; output: { items: Array<{ id: string; organizationId: string; name: string; description: null | string; createdBy: null | string; createdAt: Date; updatedAt: Date }>; nextCursor: null | string }; meta: object }>;
     update: TRPCMutationProcedure<{ input: { organizationId?: undefined | string; id: string; name?: undefined | string; description?: undefined | null | string }; output: { id: string; organizationId: string; name: string; description: null | string; createdBy: null | string; createdAt: Date; updatedAt: Date }; meta: object }>;
     delete: TRPCMutationProcedure<{ input: { organizationId?: undefined | string; id: string }; output: { deleted: true }; meta: object }>;
   };

@@ -2,7 +2,7 @@ import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { auditEvent } from "../../db/schema/index.js";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.js";
+import { decodeCursor, encodeCursor, pageFields } from "../pagination/cursor.js";
 
 export const auditFilters = z
   .object({
@@ -12,8 +12,7 @@ export const auditFilters = z
     organizationId: z.string().min(1).max(255).optional(),
     from: z.date().optional(),
     to: z.date().optional(),
-    cursor: z.string().max(200).optional(),
-    limit: z.number().int().min(1).max(200).default(50),
+    ...pageFields(200, 50),
   })
   .strict();
 

@@ -31,7 +31,7 @@ export async function getProject(tenant: Tenant, id: string) {
   return row;
 }
 
-export async function listProjects(tenant: Tenant, page: { limit: number; cursor?: string }) {
+export async function listProjects(tenant: Tenant, page: { limit: number; cursor?: string | null }) {
   const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   const rows = await tenant.db
     .select()

@@ -1,3 +1,4 @@
+import { pageFields } from "../../pagination/cursor.js";
 import { TRPCError } from "@trpc/server";
 import { eq, or } from "drizzle-orm";
 import { z } from "zod";
@@ -21,7 +22,7 @@ export const meRouter = router({
 
   /** The caller's own recent security events: what they did, and what was done to their account. */
   securityEvents: protectedProcedure
-    .input(z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(100).default(20) }).strict().default({ limit: 20 }))
+    .input(z.object(pageFields(100, 20)).strict().default({ limit: 20 }))
     .query(async ({ ctx, input }) => {
       const { events, nextCursor } = await listAuditEvents(
         ctx.db,

@@ -1,3 +1,4 @@
+import { pageFields } from "../../pagination/cursor.js";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { auditActor } from "../../audit/actor.js";
@@ -31,7 +32,7 @@ export const projectsRouter = router({
     .input(z.object({ id }))
     .query(async ({ ctx, input }) => found(await getProject(tenant(ctx), input.id))),
   list: requireOrgPermission({ project: ["read"] })
-    .input(z.object({ cursor: z.string().max(200).optional(), limit: z.number().int().min(1).max(100).default(20) }))
+    .input(z.object(pageFields(100, 20)))
     .query(({ ctx, input }) => listProjects(tenant(ctx), input)),
   update: requireOrgPermission({ project: ["update"] })
     .input(z.object({ id, name: name.optional(), description: description.optional() }))
