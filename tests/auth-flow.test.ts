@@ -39,6 +39,7 @@ describe("sign-up and sign-in through the SDK", () => {
           emailVerified: false,
           image: null,
           role: "user",
+          twoFactorEnabled: false,
           createdAt: expect.any(String),
           updatedAt: expect.any(String),
         },

@@ -6,13 +6,13 @@ export type ErrorShape = { message: string; data: { zodError: null | { formError
 export type AppRouterRecord = {
   health: TRPCQueryProcedure<{ input: void; output: { status: "ok" }; meta: object }>;
   session: {
-    get: TRPCQueryProcedure<{ input: void; output: null | { user: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; session: { id: string; expiresAt: Date; impersonatedBy: null | string } }; meta: object }>;
+    get: TRPCQueryProcedure<{ input: void; output: null | { user: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; session: { id: string; expiresAt: Date; impersonatedBy: null | string } }; meta: object }>;
     stopImpersonating: TRPCMutationProcedure<{ input: void; output: { impersonating: false }; meta: object }>;
   };
   me: {
-    get: TRPCQueryProcedure<{ input: void; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
+    get: TRPCQueryProcedure<{ input: void; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
     securityEvents: TRPCQueryProcedure<{ input: undefined | { cursor?: undefined | null | string; limit?: undefined | number; direction?: undefined | "forward" }; output: { events: Array<{ id: string; occurredAt: Date; action: string; ip: null | string; userAgent: null | string; byAdmin: boolean }>; nextCursor: null | string }; meta: object }>;
-    update: TRPCMutationProcedure<{ input: { name?: undefined | string; image?: undefined | null | string }; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
+    update: TRPCMutationProcedure<{ input: { name?: undefined | string; image?: undefined | null | string }; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
   };
   account: {
     scopes: TRPCQueryProcedure<{ input: void; output: { scopes: Array<string> }; meta: object }>;
@@ -33,13 +33,13 @@ export type AppRouterRecord = {
   };
   admin: {
     users: {
-      list: TRPCQueryProcedure<{ input: undefined | { search?: undefined | string; searchField?: undefined | "email" | "name"; limit?: undefined | number; offset?: undefined | number; sortBy?: undefined | "email" | "createdAt" | "name"; sortDirection?: undefined | "asc" | "desc"; filter?: undefined | { field: "role"; value: "user" | "admin" } | { field: "banned"; value: boolean } }; output: { users: Array<{ banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }>; total: number; limit: number; offset: number }; meta: object }>;
-      setRole: TRPCMutationProcedure<{ input: { userId: string; role: "user" | "admin" }; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
+      list: TRPCQueryProcedure<{ input: undefined | { search?: undefined | string; searchField?: undefined | "email" | "name"; limit?: undefined | number; offset?: undefined | number; sortBy?: undefined | "email" | "createdAt" | "name"; sortDirection?: undefined | "asc" | "desc"; filter?: undefined | { field: "role"; value: "user" | "admin" } | { field: "banned"; value: boolean } }; output: { users: Array<{ banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }>; total: number; limit: number; offset: number }; meta: object }>;
+      setRole: TRPCMutationProcedure<{ input: { userId: string; role: "user" | "admin" }; output: { id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
       ban: TRPCMutationProcedure<{ input: { userId: string; reason?: undefined | string; expiresInSeconds?: undefined | number }; output: { banned: true }; meta: object }>;
       unban: TRPCMutationProcedure<{ input: { userId: string }; output: { banned: false }; meta: object }>;
-      create: TRPCMutationProcedure<{ input: { email: string; password: string; name: string; role?: undefined | "user" | "admin" }; output: { banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
-      get: TRPCQueryProcedure<{ input: { userId: string }; output: { banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
-      update: TRPCMutationProcedure<{ input: { userId: string; data: { name?: undefined | string; email?: undefined | string; image?: undefined | null | string } }; output: { banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
+      create: TRPCMutationProcedure<{ input: { email: string; password: string; name: string; role?: undefined | "user" | "admin" }; output: { banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
+      get: TRPCQueryProcedure<{ input: { userId: string }; output: { banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
+      update: TRPCMutationProcedure<{ input: { userId: string; data: { name?: undefined | string; email?: undefined | string; image?: undefined | null | string } }; output: { banned: boolean; banReason: null | string; banExpires: null | Date; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
       setPassword: TRPCMutationProcedure<{ input: { userId: string; newPassword: string }; output: { updated: true }; meta: object }>;
       remove: TRPCMutationProcedure<{ input: { userId: string }; output: { removed: true }; meta: object }>;
       sessions: {
@@ -55,8 +55,8 @@ export type AppRouterRecord = {
   };
   service: {
     users: {
-      byId: TRPCQueryProcedure<{ input: { id: string }; output: null | { banned: boolean; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
-      byEmail: TRPCQueryProcedure<{ input: { email: string }; output: null | { banned: boolean; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; createdAt: Date; updatedAt: Date }; meta: object }>;
+      byId: TRPCQueryProcedure<{ input: { id: string }; output: null | { banned: boolean; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
+      byEmail: TRPCQueryProcedure<{ input: { email: string }; output: null | { banned: boolean; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
     };
     sessions: {
       introspect: TRPCQueryProcedure<{ input: { token: string }; output: { active: false; userId?: undefined; email?: undefined; expiresAt?: undefined; activeOrganizationId?: undefined } | { active: true; userId: string; email: string; expiresAt: Date; activeOrganizationId: null | string }; meta: object }>;

@@ -7,6 +7,7 @@ interface UserRow {
   emailVerified: boolean;
   image?: string | null;
   role?: string | null;
+  twoFactorEnabled?: boolean | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -20,6 +21,7 @@ export function toPublicUser(user: UserRow) {
     emailVerified: user.emailVerified,
     image: user.image ?? null,
     role: user.role ?? "user",
+    twoFactorEnabled: user.twoFactorEnabled ?? false,
     createdAt: user.createdAt,
     updatedAt: user.updatedAt,
   };

@@ -34,6 +34,11 @@ describe("two-factor authentication in the browser", () => {
     await page.getByLabel("Code from your authenticator app").fill(totp.generate());
     await page.getByRole("button", { name: "Turn on two-factor" }).click();
     await page.getByText("Two-factor authentication is on.").waitFor();
+    // The account now says so, and offers to turn it off instead of setting it up.
+    await page.getByText("Signing in asks for a code from your authenticator app after your password.").waitFor();
+    expect(await page.getByRole("button", { name: "Set up two-factor" }).count()).toBe(0);
+    await page.reload();
+    await page.getByRole("button", { name: "Turn off two-factor" }).waitFor();
 
     await signOut(page);
     await fillSignIn(page, email);

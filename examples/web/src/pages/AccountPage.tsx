@@ -166,13 +166,15 @@ function TwoFactor() {
       if (result.method === "totp") setEnrolment({ totpURI: result.totpURI, backupCodes: result.backupCodes });
     });
   const confirm = (form: FormData) =>
-    unwrap(client.auth.twoFactor.verifyTotp({ code: String(form.get("code")).trim() })).then(() => {
+    unwrap(client.auth.twoFactor.verifyTotp({ code: String(form.get("code")).trim() })).then(async () => {
       setEnrolment(null);
       setStatus("Two-factor authentication is on. You will be asked for a code when you sign in.");
+      await session.refetch();
     });
   const disable = (form: FormData) =>
-    unwrap(client.auth.twoFactor.disable({ password: String(form.get("password")) })).then(() => {
+    unwrap(client.auth.twoFactor.disable({ password: String(form.get("password")) })).then(async () => {
       setStatus("Two-factor authentication is off.");
+      await session.refetch();
     });
 
   if (session.status !== "signed-in") return null;
@@ -205,18 +207,9 @@ function TwoFactor() {
             <button type="submit">Turn on two-factor</button>
           </form>
         </>
-      ) : (
+      ) : session.user.twoFactorEnabled ? (
         <>
-          <form onSubmit={(event) => void run(event, enable)} noValidate aria-label="Set up two-factor authentication">
-            <Field
-              label="Password to set up two-factor"
-              name="password"
-              type="password"
-              autoComplete="current-password"
-              errors={fieldsOf("Set up two-factor authentication").password}
-            />
-            <button type="submit">Set up two-factor</button>
-          </form>
+          <p>Signing in asks for a code from your authenticator app after your password.</p>
           <form onSubmit={(event) => void run(event, disable)} noValidate aria-label="Turn off two-factor authentication">
             <Field
               label="Password to turn off two-factor"
@@ -226,6 +219,20 @@ function TwoFactor() {
               errors={fieldsOf("Turn off two-factor authentication").password}
             />
             <button type="submit">Turn off two-factor</button>
+          </form>
+        </>
+      ) : (
+        <>
+          <p>Signing in asks only for your password. Add a code from an authenticator app:</p>
+          <form onSubmit={(event) => void run(event, enable)} noValidate aria-label="Set up two-factor authentication">
+            <Field
+              label="Password to set up two-factor"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              errors={fieldsOf("Set up two-factor authentication").password}
+            />
+            <button type="submit">Set up two-factor</button>
           </form>
         </>
       )}
