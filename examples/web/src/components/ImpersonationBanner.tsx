@@ -1,6 +1,6 @@
 import { useKeyway, useSession } from "@keyway/sdk/react";
-import { useState } from "react";
 import { useNavigate } from "react-router";
+import { useAction } from "../useAction";
 import { ErrorMessage } from "./ErrorMessage";
 
 /** Always visible while an admin acts as someone else, with the way back. */
@@ -8,23 +8,15 @@ export function ImpersonationBanner() {
   const session = useSession();
   const client = useKeyway();
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (session.status !== "signed-in" || !session.session.impersonatedBy) return null;
 
-  const stop = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const stop = () =>
+    action.mutate(async () => {
       await client.api.session.stopImpersonating.mutate();
       await client.getSession(); // the admin's own session is back: tell every listener
       navigate("/admin");
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <div className="impersonation" role="region" aria-label="Impersonation">
@@ -32,10 +24,10 @@ export function ImpersonationBanner() {
         You are impersonating <strong>{session.user.name}</strong> ({session.user.email}). Everything you do is recorded as done by an
         admin on their behalf.
       </p>
-      <button type="button" onClick={() => void stop()} disabled={busy}>
+      <button type="button" onClick={stop} disabled={action.isPending}>
         Stop impersonating
       </button>
-      <ErrorMessage error={error} />
+      <ErrorMessage error={action.error} />
     </div>
   );
 }

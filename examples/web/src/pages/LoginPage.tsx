@@ -5,6 +5,7 @@ import { ErrorMessage, Notice } from "../components/ErrorMessage";
 import { Field } from "../components/Field";
 import { safeReturnTo } from "../components/RequireAuth";
 import { errorsByField, unwrap } from "../errors";
+import { useAction } from "../useAction";
 import { providerLabels, signInProviders } from "../keyway";
 
 /** Email + password, the configured providers, and the password-less ways in (magic link, emailed code). */
@@ -14,31 +15,22 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const returnTo = safeReturnTo(params.get("returnTo"));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
   const [otpSentTo, setOtpSentTo] = useState<string | null>(null);
   const absolute = (path: string) => new URL(path, window.location.origin).toString();
 
   if (session.status === "signed-in") return <Navigate to={returnTo} replace />;
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
+  const run = (step: () => Promise<void>) => {
     setNotice(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
+    action.mutate(step);
   };
 
   const signIn = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    void run(async () => {
+    run(async () => {
       const result = await unwrap(
         client.auth.signIn.email({ email: String(form.get("email")), password: String(form.get("password")) }),
       );
@@ -58,7 +50,7 @@ export function LoginPage() {
   const magicLink = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const email = String(new FormData(event.currentTarget).get("email"));
-    void run(async () => {
+    run(async () => {
       await unwrap(client.auth.signIn.magicLink({ email, callbackURL: absolute(returnTo) }));
       setNotice(`A sign-in link is on its way to ${email}. It works once, for 5 minutes.`);
     });
@@ -67,7 +59,7 @@ export function LoginPage() {
   const sendCode = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const email = String(new FormData(event.currentTarget).get("email"));
-    void run(async () => {
+    run(async () => {
       await unwrap(client.auth.emailOtp.sendVerificationOtp({ email, type: "sign-in" }));
       setOtpSentTo(email);
       setNotice(`A 6-digit code is on its way to ${email}.`);
@@ -77,30 +69,30 @@ export function LoginPage() {
   const signInWithCode = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const otp = String(new FormData(event.currentTarget).get("otp"));
-    void run(async () => {
+    run(async () => {
       await unwrap(client.auth.signIn.emailOtp({ email: otpSentTo!, otp }));
       navigate(returnTo, { replace: true });
     });
   };
 
-  const fields = errorsByField(error);
+  const fields = errorsByField(action.error);
   return (
     <section aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
       <form onSubmit={signIn} noValidate aria-label="Sign in with email and password">
         <Field label="Email" name="email" type="email" autoComplete="email" required errors={fields.email} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={fields.password} />
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={action.isPending}>
           Sign in
         </button>
       </form>
-      <ErrorMessage error={error} fields={otpSentTo ? ["code"] : ["email", "password"]} />
+      <ErrorMessage error={action.error} fields={otpSentTo ? ["code"] : ["email", "password"]} />
       {notice && <Notice>{notice}</Notice>}
 
       {signInProviders.length > 0 && (
         <div className="providers" role="group" aria-label="Sign in with a provider">
           {signInProviders.map((provider) => (
-            <button key={provider} type="button" onClick={() => void social(provider)} disabled={busy}>
+            <button key={provider} type="button" onClick={() => social(provider)} disabled={action.isPending}>
               Continue with {providerLabels[provider] ?? provider}
             </button>
           ))}
@@ -111,21 +103,21 @@ export function LoginPage() {
         <summary>Sign in without a password</summary>
         <form onSubmit={magicLink} noValidate aria-label="Email me a sign-in link">
           <Field label="Email for a sign-in link" name="email" type="email" autoComplete="email" required />
-          <button type="submit" disabled={busy}>
+          <button type="submit" disabled={action.isPending}>
             Email me a link
           </button>
         </form>
         {otpSentTo ? (
           <form onSubmit={signInWithCode} noValidate aria-label="Sign in with the emailed code">
             <Field label="Code from the email" name="otp" inputMode="numeric" autoComplete="one-time-code" required errors={fields.code} />
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={action.isPending}>
               Sign in with the code
             </button>
           </form>
         ) : (
           <form onSubmit={sendCode} noValidate aria-label="Email me a code">
             <Field label="Email for a code" name="email" type="email" autoComplete="email" required />
-            <button type="submit" disabled={busy}>
+            <button type="submit" disabled={action.isPending}>
               Email me a code
             </button>
           </form>

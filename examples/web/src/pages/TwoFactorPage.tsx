@@ -5,6 +5,7 @@ import { ErrorMessage, Notice } from "../components/ErrorMessage";
 import { Field } from "../components/Field";
 import { safeReturnTo } from "../components/RequireAuth";
 import { errorsByField, unwrap } from "../errors";
+import { useAction } from "../useAction";
 
 type Method = "totp" | "backup" | "email";
 
@@ -22,30 +23,19 @@ export function TwoFactorPage() {
   const [params] = useSearchParams();
   const returnTo = safeReturnTo(params.get("returnTo"));
   const [method, setMethod] = useState<Method>("totp");
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const [notice, setNotice] = useState<string | null>(null);
 
   if (session.status === "signed-in") return <Navigate to={returnTo} replace />;
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const run = action.mutate;
 
   const verify = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const code = String(form.get("code")).trim();
     const trustDevice = form.get("trustDevice") === "on";
-    void run(async () => {
+    run(async () => {
       const { twoFactor } = client.auth;
       if (method === "totp") await unwrap(twoFactor.verifyTotp({ code, trustDevice }));
       else if (method === "backup") await unwrap(twoFactor.verifyBackupCode({ code, trustDevice }));
@@ -73,17 +63,17 @@ export function TwoFactorPage() {
           autoComplete="one-time-code"
           inputMode={method === "backup" ? "text" : "numeric"}
           required
-          errors={errorsByField(error).code}
+          errors={errorsByField(action.error).code}
         />
         <div className="check">
           <input id="trust-device" name="trustDevice" type="checkbox" />
           <label htmlFor="trust-device">Trust this device for 30 days</label>
         </div>
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={action.isPending}>
           Verify
         </button>
       </form>
-      <ErrorMessage error={error} fields={["code"]} />
+      <ErrorMessage error={action.error} fields={["code"]} />
       {notice && <Notice>{notice}</Notice>}
       <div role="group" aria-label="Other ways">
         {method !== "totp" && (
@@ -97,7 +87,7 @@ export function TwoFactorPage() {
           </button>
         )}
         {method !== "email" && (
-          <button type="button" onClick={() => void emailCode()} disabled={busy}>
+          <button type="button" onClick={emailCode} disabled={action.isPending}>
             Email me a code
           </button>
         )}
