@@ -17,7 +17,7 @@ const USERS = quick ? 20 : 300;
 const CONNECTIONS = 10;
 const ROUNDS = quick ? 1 : 3;
 const RAW_SCRYPT = "raw scrypt hashes (same pool)";
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = <T>(items: T[], by: (item: T) => number) => [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!;
 
 const bench = await startBenchServer();
 const { server, origin } = bench;
@@ -71,7 +71,7 @@ try {
     bodies: users.map((_, i) => JSON.stringify({ json: { theme: i % 2 ? "dark" : "light" } })),
   });
   const results = Object.fromEntries(
-    Object.entries(runs).map(([name, list]) => [name, [...list].sort((a, b) => a.callsPerSecond - b.callsPerSecond)[Math.floor(list.length / 2)]!]),
+    Object.entries(runs).map(([name, list]) => [name, median(list, (run) => run.callsPerSecond)]),
   );
   const base = results["public tRPC query"]!.requestsPerSecond;
 
@@ -94,7 +94,7 @@ try {
 
   /** The median over rounds of `name`'s calls/s divided by `baseline`'s in the same round. */
   const ratio = (name: string, baseline: string) =>
-    median(runs[name]!.map((run, round) => run.callsPerSecond / runs[baseline]![round]!.callsPerSecond));
+    median(runs[name]!.map((run, round) => run.callsPerSecond / runs[baseline]![round]!.callsPerSecond), (value) => value);
   const targets = [
     { target: "protected ≥ 0.9 × public tRPC", value: ratio("protected tRPC query", "public tRPC query"), min: 0.9 },
     { target: "batch of 10 ≥ 5 × single protected (calls/s)", value: ratio("batch of 10 protected", "protected tRPC query"), min: 5 },

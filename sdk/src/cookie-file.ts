@@ -17,5 +17,5 @@ export function loadCookieJar(path: string): CookieJar {
 /** Writes the jar to `path`, readable by its owner only: it holds a session. */
 export function saveCookieJar(jar: CookieJar, path: string) {
   fs().writeFileSync(path, JSON.stringify(jar.serializeSync()), { mode: 0o600 });
-  fs().chmodSync(path, 0o600);
+  fs().chmodSync(path, 0o600); // `mode` applies only when the file is created
 }

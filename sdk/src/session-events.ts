@@ -47,7 +47,7 @@ export function watchSession(baseFetch: typeof fetch, events: SessionEvents): ty
     if (!events.watched) return response;
     const url = input instanceof Request ? input.url : String(input);
     const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
-    const mayChange = (authPath.test(url) && method === "POST") || (!authPath.test(url) && response.status === 401);
+    const mayChange = authPath.test(url) ? method === "POST" : response.status === 401;
     if (mayChange) await events.refresh().catch(() => undefined);
     return response;
   };

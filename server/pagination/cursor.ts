@@ -1,4 +1,5 @@
 import { z } from "zod";
+
 /** An opaque keyset cursor for lists ordered by (time, id), newest first. */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString("base64url");

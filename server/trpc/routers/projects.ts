@@ -1,7 +1,7 @@
-import { pageFields } from "../../pagination/cursor.js";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { auditActor } from "../../audit/actor.js";
+import { pageFields } from "../../pagination/cursor.js";
 import { createProject, deleteProject, getProject, listProjects, type Tenant, updateProject } from "../../projects/projects.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
