@@ -108,23 +108,24 @@ describe("organizations and their projects", () => {
     const secret = await alice.client.api.projects.create.mutate({ name: "Secret" });
     const api = bob.client.api.projects;
 
-    // Naming organization A: not a member.
+    // Naming organization A: not a member. Each call starts only when it is awaited, so none
+    // is refused before the test is listening for it.
     for (const call of [
-      api.get.query({ id: secret.id, organizationId: orgA }),
-      api.list.query({ organizationId: orgA }),
-      api.update.mutate({ id: secret.id, organizationId: orgA, name: "pwned" }),
-      api.delete.mutate({ id: secret.id, organizationId: orgA }),
-      api.create.mutate({ name: "planted", organizationId: orgA }),
+      () => api.get.query({ id: secret.id, organizationId: orgA }),
+      () => api.list.query({ organizationId: orgA }),
+      () => api.update.mutate({ id: secret.id, organizationId: orgA, name: "pwned" }),
+      () => api.delete.mutate({ id: secret.id, organizationId: orgA }),
+      () => api.create.mutate({ name: "planted", organizationId: orgA }),
     ]) {
-      expect((await trpcError(call)).data?.code).toBe("FORBIDDEN");
+      expect((await trpcError(call())).data?.code).toBe("FORBIDDEN");
     }
     // In organization B, A's ids do not exist.
     for (const call of [
-      api.get.query({ id: secret.id, organizationId: orgB }),
-      api.update.mutate({ id: secret.id, organizationId: orgB, name: "pwned" }),
-      api.delete.mutate({ id: secret.id, organizationId: orgB }),
+      () => api.get.query({ id: secret.id, organizationId: orgB }),
+      () => api.update.mutate({ id: secret.id, organizationId: orgB, name: "pwned" }),
+      () => api.delete.mutate({ id: secret.id, organizationId: orgB }),
     ]) {
-      expect((await trpcError(call)).data?.code).toBe("NOT_FOUND");
+      expect((await trpcError(call())).data?.code).toBe("NOT_FOUND");
     }
     expect((await api.list.query({ organizationId: orgB })).items).toEqual([]);
     expect((await alice.client.api.projects.get.query({ id: secret.id })).name).toBe("Secret");
