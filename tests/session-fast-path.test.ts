@@ -13,6 +13,13 @@ const TOKEN_COOKIE = /better-auth\.session_token=([^;]+)/;
 const meStatus = (cookie: string) =>
   fetch(`${server.url}/trpc/me.get`, { headers: { cookie } }).then((response) => response.status);
 
+/** Who me.get says is calling with `cookie`, or the status when it refuses. */
+const meName = async (cookie: string) => {
+  const response = await fetch(`${server.url}/trpc/me.get`, { headers: { cookie } });
+  if (!response.ok) return response.status;
+  return ((await response.json()) as { result: { data: { json: { name: string } } } }).result.data.json.name;
+};
+
 describe("the session fast path", () => {
   it("never serves a cached session to a cookie whose signature was tampered with", async () => {
     const { client } = await signedUpClient(server, "tamper");
@@ -43,5 +50,29 @@ describe("the session fast path", () => {
     await client.api.me.update.mutate({ name: "renamed" });
     expect((await client.api.me.get.query()).name).toBe("renamed");
     expect((await client.api.session.get.query())!.user.name).toBe("renamed");
+  });
+
+  it("files a session only under its own token when a request carries two session cookies", async () => {
+    const carol = await signedUpClient(server, "carol");
+    const dave = await signedUpClient(server, "dave");
+    const carolCookie = (await cookieOf(carol.client, server)).match(TOKEN_COOKIE)![0];
+    const daveCookie = (await cookieOf(dave.client, server)).match(TOKEN_COOKIE)![0];
+    // Whichever of the two Better Auth honours, neither cookie may afterwards read the other's session.
+    expect(["carol", "dave"]).toContain(await meName(`${carolCookie}; ${daveCookie}`));
+    expect(["carol", "dave"]).toContain(await meName(`${daveCookie}; ${carolCookie}`));
+    for (let i = 0; i < 2; i++) {
+      expect(await meName(carolCookie)).toBe("carol");
+      expect(await meName(daveCookie)).toBe("dave");
+    }
+  });
+
+  it("reads the same session whether the cookie value is percent-encoded or not", async () => {
+    const { client } = await signedUpClient(server, "encoded");
+    const value = (await cookieOf(client, server)).match(TOKEN_COOKIE)![1]!;
+    expect(value).toMatch(/%/);
+    for (let i = 0; i < 2; i++) {
+      expect(await meName(`better-auth.session_token=${value}`)).toBe("encoded");
+      expect(await meName(`better-auth.session_token=${decodeURIComponent(value)}`)).toBe("encoded");
+    }
   });
 });

@@ -37,7 +37,8 @@ export async function createSessionReader(auth: Auth, database: Database, option
   return {
     async read(headers) {
       const cookieHeader = headers.get("cookie");
-      const signedToken = cookieHeader ? parseCookie(cookieHeader)[cookieName] : undefined;
+      // The value as sent, undecoded: the cache compares it whole, and decoding costs a copy per call.
+      const signedToken = cookieHeader ? parseCookie(cookieHeader, { decode: String })[cookieName] : undefined;
       // An API key stands for its owner: Better Auth checks it (and counts it) on every call.
       if (!signedToken && !headers.has("x-api-key")) return { session: null, setCookies: [] };
       const cached = signedToken ? cache.get(signedToken) : undefined;

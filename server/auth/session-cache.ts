@@ -11,6 +11,8 @@ interface Entry {
   /** The whole signed cookie value: a cookie with another signature never hits. */
   signedToken: string;
   session: AuthSession;
+  /** Epoch ms: the end of the entry's time to live, or the session's expiry if sooner. */
+  validUntil: number;
 }
 
 /**
@@ -20,18 +22,25 @@ interface Entry {
  */
 export class SessionCache {
   private readonly entries: LRUCache<string, Entry> | undefined;
+  private readonly ttlMs: number;
   private live = false;
   private epoch = 0;
 
   constructor(options: SessionCacheOptions) {
-    this.entries = options.ttlMs > 0 ? new LRUCache({ max: options.maxEntries, ttl: options.ttlMs }) : undefined;
+    this.ttlMs = options.ttlMs;
+    // Expiry is checked here rather than by lru-cache's ttl, whose clock costs a timer per read.
+    this.entries = options.ttlMs > 0 ? new LRUCache({ max: options.maxEntries }) : undefined;
   }
 
   get(signedToken: string): AuthSession | undefined {
     if (!this.live || !this.entries) return undefined;
-    const entry = this.entries.get(tokenOf(signedToken));
+    const token = tokenOf(signedToken);
+    const entry = this.entries.get(token);
     if (!entry || entry.signedToken !== signedToken) return undefined;
-    if (new Date(entry.session.session.expiresAt).getTime() <= Date.now()) return undefined;
+    if (entry.validUntil <= Date.now()) {
+      this.entries.delete(token);
+      return undefined;
+    }
     return entry.session;
   }
 
@@ -42,7 +51,10 @@ export class SessionCache {
 
   set(signedToken: string, session: AuthSession, mark: number): void {
     if (!this.live || !this.entries || mark !== this.epoch) return;
-    this.entries.set(tokenOf(signedToken), { signedToken, session });
+    // Only ever file a session under its own token, whatever else the request carried.
+    if (session.session.token !== tokenOf(signedToken)) return;
+    const validUntil = Math.min(Date.now() + this.ttlMs, new Date(session.session.expiresAt).getTime());
+    this.entries.set(tokenOf(signedToken), { signedToken, session, validUntil });
   }
 
   /** Applies a change announced by the database (see the keyway_auth triggers). */

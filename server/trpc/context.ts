@@ -32,10 +32,10 @@ export function createInnerContext(options: InnerContextOptions) {
   const { auth, sessions, serviceTokens, db, config, headers, setCookies = () => {}, log = silent } = options;
   let session: Promise<AuthSession | null> | undefined;
   let service: Promise<KnownService | null> | undefined;
+  // tRPC copies this object key by key at every middleware that adds to it: keep it to what procedures use.
   return {
     log,
     auth,
-    serviceTokens,
     db,
     config,
     headers,

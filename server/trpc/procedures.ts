@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { member } from "../../db/schema/index.js";
+import type { AuthSession } from "../auth/auth.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
 import { isFresh, NOT_FRESH } from "../auth/fresh-session.js";
 import { hasRole } from "../auth/roles.js";
@@ -14,10 +15,13 @@ export const publicProcedure = baseProcedure;
 
 /** Authentication: who is calling. No session → UNAUTHORIZED. */
 export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
-  // An invalid, expired or over-used API key is refused with Better Auth's own status.
-  const current = await ctx.getSession().catch((error: unknown) => {
+  let current: AuthSession | null;
+  try {
+    current = await ctx.getSession();
+  } catch (error) {
+    // An invalid, expired or over-used API key is refused with Better Auth's own status.
     throw refusalOf(error) ?? error;
-  });
+  }
   if (!current) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   return next({ ctx: { user: current.user, session: current.session } });
 });
