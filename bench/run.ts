@@ -10,12 +10,12 @@ import { PASSWORD, POOL, startBenchServer } from "./setup.js";
 
 const run = promisify(execFile);
 const quick = process.argv.includes("--quick");
-const DURATION = quick ? 2 : 10;
+const DURATION = quick ? 2 : 6;
 const SOAK_SECONDS = quick ? 4 : 60;
 const SOAK_WARMUP = quick ? 1 : 15;
 const USERS = quick ? 20 : 300;
 const CONNECTIONS = 10;
-const ROUNDS = quick ? 1 : 3;
+const ROUNDS = quick ? 1 : 5;
 const RAW_SCRYPT = "raw scrypt hashes (same pool)";
 const median = <T>(items: T[], by: (item: T) => number) => [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!;
 
@@ -38,20 +38,25 @@ try {
     console.log(`  measured ${name}`);
   };
 
-  await load(protectedQuery, 1); // warm-up
   await measure("plain Fastify route", { method: "GET", path: "/health", headers: [{}] });
   // The cases the targets compare run interleaved, ROUNDS times: each case reports its median
   // run, and each target the median of its per-round ratios, since on a small shared machine
-  // one 10 s window can be hit by unrelated load.
+  // one window can be hit by unrelated load. The protected query runs between the two cases
+  // compared with it, and the order reverses every round, so a machine that slows down or
+  // speeds up during the run favours no case.
+  const compared: [string, RequestSpec, number][] = [
+    ["public tRPC query", { method: "GET", path: "/trpc/health", headers: [{}] }, 1],
+    ["protected tRPC query", protectedQuery, 1],
+    ["batch of 10 protected", { method: "GET", path: batchPath, headers: protectedHeaders }, 10],
+  ];
+  for (const [, request] of compared) await load(request, quick ? 1 : 3); // warm-up
   for (let round = 0; round < ROUNDS; round++) {
-    await measure("public tRPC query", { method: "GET", path: "/trpc/health", headers: [{}] });
-    await measure("protected tRPC query", protectedQuery);
+    for (const [name, request, calls] of round % 2 === 0 ? compared : compared.toReversed()) await measure(name, request, calls);
     await measure("protected, cookie cache", {
       method: "GET",
       path: "/trpc/me.get",
       headers: users.map((user) => ({ cookie: user.withCache })),
     });
-    await measure("batch of 10 protected", { method: "GET", path: batchPath, headers: protectedHeaders }, 10);
     await measure("email sign-in", {
       method: "POST",
       path: "/api/auth/sign-in/email",

@@ -17,11 +17,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `npm start`'s command (node --import tsx server/main.ts) as its own process. */
+/** Starts `npm start`'s command (node --max-semi-space-size=64 --import tsx server/main.ts) as its own process. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", "server/main.ts"], {
     env: { PATH: process.env.PATH ?? "", PORT: String(port), BETTER_AUTH_URL: url, LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
