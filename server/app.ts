@@ -38,6 +38,8 @@ declare module "fastify" {
 const SHUTDOWN_IDLE_GRACE_MS = 1_000;
 
 /** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
+const READ_ONLY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 export async function buildApp({ config, database, logger, mailer: givenMailer }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: logger ?? {
@@ -69,6 +71,10 @@ export async function buildApp({ config, database, logger, mailer: givenMailer }
     maxEntries: config.session.fastPathMaxEntries,
   });
   app.addHook("onClose", () => sessions.stop());
+  // A change made through this instance is in its session cache before the caller hears back.
+  app.addHook("onSend", async (request, reply) => {
+    if (!READ_ONLY_METHODS.has(request.method) && reply.statusCode < 400) await sessions.settle();
+  });
   const serviceTokens = serviceTokenVerifier(
     await loadServiceRegistry(config.services),
     config.services.audience,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cookieOf, signedUpClient } from "./helpers/clients.js";
+import { PASSWORD, cookieOf, newClient, signedUpClient } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
 
 let server: TestServer;
@@ -73,6 +73,17 @@ describe("the session fast path", () => {
     for (let i = 0; i < 2; i++) {
       expect(await meName(`better-auth.session_token=${value}`)).toBe("encoded");
       expect(await meName(`better-auth.session_token=${decodeURIComponent(value)}`)).toBe("encoded");
+    }
+  });
+
+  it("never answers from the cache for a session revoked through the same instance a moment before", async () => {
+    const { client, email } = await signedUpClient(server, "revoked-here");
+    for (let i = 0; i < 15; i++) {
+      const other = newClient(server);
+      await other.auth.signIn.email({ email, password: PASSWORD });
+      const { id } = (await other.api.session.get.query())!.session; // now cached
+      await client.api.sessions.revoke.mutate({ id });
+      expect(await other.api.session.get.query()).toBeNull();
     }
   });
 });

@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { parseCookie } from "cookie";
+import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { DependencyUnavailableError, isDependencyFailure } from "../http/errors.js";
 import type { Auth, AuthSession } from "./auth.js";
@@ -13,10 +15,17 @@ export interface SessionRead {
 export interface SessionReader {
   /** The one way our routes learn who is calling. */
   read(headers: Headers): Promise<SessionRead>;
+  /**
+   * Resolves once every change committed before the call has reached this instance's cache,
+   * so that a caller never reads back a session it has just revoked here.
+   */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 const CHANGES_CHANNEL = "keyway_auth";
+/** How long `settle` waits for its marker before giving up; a lost listener turns the cache off anyway. */
+const SETTLE_TIMEOUT_MS = 1000;
 
 /**
  * Better Auth's getSession stays the authority: its answers are kept in a per-instance
@@ -25,10 +34,19 @@ const CHANGES_CHANNEL = "keyway_auth";
 export async function createSessionReader(auth: Auth, database: Database, options: SessionCacheOptions): Promise<SessionReader> {
   const cookieName = (await auth.$context).authCookies.sessionToken.name;
   const cache = new SessionCache(options);
+  // PostgreSQL delivers notifications in commit order: once a marker sent after a change comes
+  // back, the change's own notifications have been applied.
+  const markers = new Map<string, () => void>();
+  const instance = randomUUID();
+  let markerCount = 0;
   const unsubscribe =
     options.ttlMs > 0
       ? await database.subscribe(CHANGES_CHANNEL, {
-          message: (payload) => cache.apply(payload),
+          message: (payload) => {
+            const arrived = markers.get(payload);
+            if (arrived) arrived();
+            else cache.apply(payload);
+          },
           up: () => cache.up(),
           down: () => cache.down(),
         })
@@ -52,6 +70,23 @@ export async function createSessionReader(auth: Auth, database: Database, option
       } catch (error) {
         if (isDependencyFailure(error)) throw new DependencyUnavailableError(error);
         throw error;
+      }
+    },
+    async settle() {
+      if (!cache.receiving) return;
+      const marker = JSON.stringify({ kind: "marker", id: `${instance}:${++markerCount}` });
+      let arrived!: () => void;
+      const back = new Promise<void>((resolve) => (arrived = resolve));
+      const timer = setTimeout(arrived, SETTLE_TIMEOUT_MS);
+      markers.set(marker, arrived);
+      try {
+        await database.db.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${marker})`);
+        await back;
+      } catch {
+        // The database is unreachable: its listener goes down with it, which empties the cache.
+      } finally {
+        clearTimeout(timer);
+        markers.delete(marker);
       }
     },
     stop: unsubscribe,

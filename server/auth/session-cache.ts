@@ -59,15 +59,16 @@ export class SessionCache {
 
   /** Applies a change announced by the database (see the keyway_auth triggers). */
   apply(payload: string): void {
-    this.epoch++;
-    if (!this.entries) return;
     let change: { kind?: string; token?: string; id?: string };
     try {
       change = JSON.parse(payload);
     } catch {
-      this.entries.clear();
-      return;
+      change = {};
     }
+    // Another instance's marker (see SessionReader.settle) changes nothing.
+    if (change.kind === "marker") return;
+    this.epoch++;
+    if (!this.entries) return;
     if (change.kind === "session" && change.token) {
       this.entries.delete(change.token);
     } else if (change.kind === "user" && change.id) {
@@ -77,6 +78,11 @@ export class SessionCache {
     } else {
       this.entries.clear();
     }
+  }
+
+  /** Whether announcements are being received; the cache serves nothing while they are not. */
+  get receiving(): boolean {
+    return this.live;
   }
 
   up(): void {
