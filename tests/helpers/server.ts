@@ -23,9 +23,8 @@ export interface TestServer {
 
 /** Starts the real service over HTTP on loopback, on its own database. */
 export async function startServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const port = await freePort();
   const testDb = await createTestDatabase();
-  const env: Record<string, string> = {
+  const envFor = (port: number): Record<string, string> => ({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
     PORT: String(port),
@@ -36,21 +35,38 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     // Each server its own Redis namespace, unless the test shares one on purpose.
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL, REDIS_PREFIX: `test-${randomUUID()}:` } : {}),
     ...overrides,
-  };
-  const config = loadConfig(env);
+  });
+  let env = envFor(await freePort());
+  let config = loadConfig(env);
   let requests = 0;
   const open = () => openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 5 });
   const listen = async (database: Database) => {
     const app = await buildApp({ config, database });
     app.server.on("request", () => requests++);
-    await app.listen({ host: config.host, port: config.port });
+    try {
+      await app.listen({ host: config.host, port: config.port });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     return app;
   };
   const database = await open();
   await database.migrate();
+  // A port found free can be taken by another test file before we listen on it: pick again.
+  let app: FastifyInstance | undefined;
+  for (let attempt = 1; !app; attempt++) {
+    try {
+      app = await listen(database);
+    } catch (error) {
+      if ((error as { code?: string }).code !== "EADDRINUSE" || attempt === 5) throw error;
+      env = envFor(await freePort());
+      config = loadConfig(env);
+    }
+  }
   const server: TestServer = {
     url: `http://${config.host}:${config.port}`,
-    app: await listen(database),
+    app,
     database,
     env,
     requestCount: () => requests,
