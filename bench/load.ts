@@ -1,7 +1,10 @@
-// Runs one autocannon case in its own process (so the load generator is not the server)
-// and prints its summary as JSON. Input: a JSON file holding the case, path in argv[2].
+// Runs load windows back to back in one process (so the load generator is not the server, and
+// no process starts between two windows being compared) and prints one summary per window as
+// JSON. A window is either autocannon against the server or, as the ceiling for sign-ins, raw
+// password hashing on this process's libuv pool. Input: a JSON file holding the plan, argv[2].
 import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
+import { hashPassword } from "better-auth/crypto";
 
 export interface RequestSpec {
   method: "GET" | "POST";
@@ -11,15 +14,17 @@ export interface RequestSpec {
   bodies?: string[];
 }
 
-export interface LoadCase {
+/** Each connection sends `requests` in turn, round and round; or, with `scrypt`, hash passwords. */
+export type LoadWindow = { seconds: number } & ({ requests: RequestSpec[] } | { scrypt: true });
+
+export interface LoadPlan {
   url: string;
-  /** Each connection sends these in turn, round and round. */
-  requests: RequestSpec[];
   connections: number;
-  durationSeconds: number;
+  windows: LoadWindow[];
 }
 
 export interface LoadResult {
+  /** Completed requests (or hashes) divided by the window's measured length. */
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -29,32 +34,58 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-const spec = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as LoadCase;
-const result = await autocannon({
-  url: spec.url,
-  connections: spec.connections,
-  duration: spec.durationSeconds,
-  requests: spec.requests.map((template) => {
-    let next = 0;
-    return {
-      method: template.method,
-      path: template.path,
-      setupRequest(request: autocannon.Request) {
-        const index = next++;
-        request.headers = { ...request.headers, ...template.headers[index % template.headers.length] };
-        if (template.bodies) request.body = template.bodies[index % template.bodies.length];
-        return request;
-      },
-    };
-  }),
-});
-const summary: LoadResult = {
-  requestsPerSecond: result.requests.average,
-  p50: result.latency.p50,
-  p99: result.latency.p99,
-  total: result.requests.total,
-  errors: result.errors + result.timeouts,
-  non2xx: result.non2xx,
-  statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
-};
-console.log(JSON.stringify(summary));
+async function http(plan: LoadPlan, seconds: number, requests: RequestSpec[]): Promise<LoadResult> {
+  const started = performance.now();
+  const result = await autocannon({
+    url: plan.url,
+    connections: plan.connections,
+    duration: seconds,
+    requests: requests.map((template) => {
+      let next = 0;
+      return {
+        method: template.method,
+        path: template.path,
+        setupRequest(request: autocannon.Request) {
+          const index = next++;
+          request.headers = { ...request.headers, ...template.headers[index % template.headers.length] };
+          if (template.bodies) request.body = template.bodies[index % template.bodies.length];
+          return request;
+        },
+      };
+    }),
+  });
+  return {
+    requestsPerSecond: result.requests.total / ((performance.now() - started) / 1000),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    total: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
+  };
+}
+
+/** Two hashes in flight per pool thread, as sign-ins queue on the server. */
+async function scrypt(seconds: number): Promise<LoadResult> {
+  const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  let total = 0;
+  await Promise.all(
+    Array.from({ length: pool * 2 }, async () => {
+      while (performance.now() < deadline) {
+        await hashPassword("correct horse battery staple");
+        total++;
+      }
+    }),
+  );
+  const requestsPerSecond = total / ((performance.now() - started) / 1000);
+  return { requestsPerSecond, p50: 0, p99: 0, total, errors: 0, non2xx: 0, statusCodes: {} };
+}
+
+const plan = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as LoadPlan;
+const results: LoadResult[] = [];
+for (const window of plan.windows) {
+  results.push("scrypt" in window ? await scrypt(window.seconds) : await http(plan, window.seconds, window.requests));
+}
+console.log(JSON.stringify(results));

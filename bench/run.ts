@@ -1,89 +1,114 @@
 // npm run bench [-- --quick]: starts keyway in production mode on PostgreSQL, drives it
-// from separate processes, and reports each case as a ratio to the public tRPC query
+// from a separate process, and reports each case as a ratio to the public tRPC query
 // measured in the same run. Writes bench/results.json.
-import { execFile } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { promisify } from "node:util";
-import type { LoadResult, RequestSpec } from "./load.js";
+import type { LoadResult, LoadWindow, RequestSpec } from "./load.js";
 import { PASSWORD, POOL, startBenchServer } from "./setup.js";
 
-const run = promisify(execFile);
 const quick = process.argv.includes("--quick");
-const DURATION = quick ? 2 : 6;
+/** Cases that no target compares: one window each. */
+const CASE_SECONDS = quick ? 2 : 6;
+/** The server's JIT needs several seconds of each kind of request before it reaches steady state. */
+const WARM_UP_SECONDS = quick ? 1 : 5;
+/**
+ * Compared cases run in short adjacent windows, many times over: on a small shared machine the
+ * cost of the same request drifts by a quarter from one few-second span to the next, so a
+ * ratio is only fair between windows a moment apart.
+ */
+const COMPARED_SECONDS = 1;
+const COMPARED_ROUNDS = quick ? 1 : 30;
+/** Sign-ins complete ~20 a second: shorter windows would count mostly the ramp-up. */
+const SIGN_IN_SECONDS = quick ? 2 : 6;
+const SIGN_IN_ROUNDS = quick ? 1 : 5;
 const SOAK_SECONDS = quick ? 4 : 60;
 const SOAK_WARMUP = quick ? 1 : 15;
 const USERS = quick ? 20 : 300;
 const CONNECTIONS = 10;
-const ROUNDS = quick ? 1 : 5;
 const RAW_SCRYPT = "raw scrypt hashes (same pool)";
 const median = <T>(items: T[], by: (item: T) => number) => [...items].sort((a, b) => by(a) - by(b))[Math.floor(items.length / 2)]!;
 
+interface Step {
+  /** Recorded under this case; a step without a name is warm-up. */
+  name?: string;
+  callsPerRequest?: number;
+  window: LoadWindow;
+}
+type Run = LoadResult & { callsPerSecond: number };
+
 const bench = await startBenchServer();
-const { server, origin } = bench;
-const load = (request: RequestSpec, durationSeconds = DURATION) =>
-  bench.load({ url: server.url, connections: CONNECTIONS, durationSeconds, requests: [request] });
+const { origin } = bench;
+const runs: Record<string, Run[]> = {};
+/** Runs the steps back to back in one load process and files each result under its case. */
+const measure = async (steps: Step[]) => {
+  const results = await bench.load(steps.map((step) => step.window), CONNECTIONS);
+  steps.forEach(({ name, callsPerRequest = 1 }, i) => {
+    if (name) (runs[name] ??= []).push({ ...results[i]!, callsPerSecond: results[i]!.requestsPerSecond * callsPerRequest });
+  });
+  console.log(`  measured ${[...new Set(steps.flatMap((step) => step.name ?? []))].join(", ")}`);
+};
+const http = (request: RequestSpec, seconds: number): LoadWindow => ({ seconds, requests: [request] });
 
 try {
-  console.log(`keyway bench${quick ? " (quick)" : ""}: ${USERS} users, ${CONNECTIONS} connections, ${DURATION}s a case, libuv pool ${POOL}`);
+  console.log(`keyway bench${quick ? " (quick)" : ""}: ${USERS} users, ${CONNECTIONS} connections, libuv pool ${POOL}`);
   const users = await bench.signUp(USERS);
   const protectedHeaders = users.map((user) => ({ cookie: user.tokenOnly }));
   const protectedQuery: RequestSpec = { method: "GET", path: "/trpc/me.get", headers: protectedHeaders };
   const batchPath = `/trpc/${Array(10).fill("me.get").join(",")}?batch=1&input=${encodeURIComponent("{}")}`;
 
-  const runs: Record<string, (LoadResult & { callsPerSecond: number })[]> = {};
-  const measure = async (name: string, request: RequestSpec, callsPerRequest = 1) => {
-    const result = await load(request);
-    (runs[name] ??= []).push({ ...result, callsPerSecond: result.requestsPerSecond * callsPerRequest });
-    console.log(`  measured ${name}`);
-  };
+  await measure([{ name: "plain Fastify route", window: http({ method: "GET", path: "/health", headers: [{}] }, CASE_SECONDS) }]);
 
-  await measure("plain Fastify route", { method: "GET", path: "/health", headers: [{}] });
-  // The cases the targets compare run interleaved, ROUNDS times: each case reports its median
-  // run, and each target the median of its per-round ratios, since on a small shared machine
-  // one window can be hit by unrelated load. The protected query runs between the two cases
-  // compared with it, and the order reverses every round, so a machine that slows down or
-  // speeds up during the run favours no case.
-  const compared: [string, RequestSpec, number][] = [
-    ["public tRPC query", { method: "GET", path: "/trpc/health", headers: [{}] }, 1],
-    ["protected tRPC query", protectedQuery, 1],
-    ["batch of 10 protected", { method: "GET", path: batchPath, headers: protectedHeaders }, 10],
+  // The protected query runs between the two cases compared with it, in an order that reverses
+  // every round, so a machine that slows down or speeds up during the run favours no case.
+  // Each target is the median of its per-round ratios; each case reports its median window.
+  const compared: Step[] = [
+    { name: "public tRPC query", window: http({ method: "GET", path: "/trpc/health", headers: [{}] }, COMPARED_SECONDS) },
+    { name: "protected tRPC query", window: http(protectedQuery, COMPARED_SECONDS) },
+    { name: "batch of 10 protected", callsPerRequest: 10, window: http({ method: "GET", path: batchPath, headers: protectedHeaders }, COMPARED_SECONDS) },
   ];
-  for (const [, request] of compared) await load(request, quick ? 1 : 3); // warm-up
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, request, calls] of round % 2 === 0 ? compared : compared.toReversed()) await measure(name, request, calls);
-    await measure("protected, cookie cache", {
-      method: "GET",
-      path: "/trpc/me.get",
-      headers: users.map((user) => ({ cookie: user.withCache })),
-    });
-    await measure("email sign-in", {
-      method: "POST",
-      path: "/api/auth/sign-in/email",
-      headers: [{ origin, "content-type": "application/json" }],
-      bodies: users.map((user) => JSON.stringify({ email: user.email, password: PASSWORD })),
-    });
-    const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/scrypt-rate.ts", String(DURATION)], {
-      env: { ...process.env, UV_THREADPOOL_SIZE: String(POOL) },
-    });
-    const raw = (JSON.parse(stdout.trim().split("\n").pop()!) as { hashesPerSecond: number }).hashesPerSecond;
-    (runs[RAW_SCRYPT] ??= []).push({ requestsPerSecond: raw, callsPerSecond: raw, p50: 0, p99: 0, total: 0, errors: 0, non2xx: 0, statusCodes: {} });
-  }
-  await measure("write mutation", {
-    method: "POST",
-    path: "/trpc/settings.update",
-    headers: users.map((user) => ({ cookie: user.tokenOnly, origin, "content-type": "application/json" })),
-    bodies: users.map((_, i) => JSON.stringify({ json: { theme: i % 2 ? "dark" : "light" } })),
-  });
+  await measure([
+    ...compared.map(({ window }) => ({ window: { ...window, seconds: WARM_UP_SECONDS } })),
+    ...Array.from({ length: COMPARED_ROUNDS }, (_, round) => (round % 2 === 0 ? compared : compared.toReversed())).flat(),
+  ]);
+
+  const signIn: Step = {
+    name: "email sign-in",
+    window: http(
+      {
+        method: "POST",
+        path: "/api/auth/sign-in/email",
+        headers: [{ origin, "content-type": "application/json" }],
+        bodies: users.map((user) => JSON.stringify({ email: user.email, password: PASSWORD })),
+      },
+      SIGN_IN_SECONDS,
+    ),
+  };
+  const rawScrypt: Step = { name: RAW_SCRYPT, window: { seconds: SIGN_IN_SECONDS, scrypt: true } };
+  await measure([
+    { name: "protected, cookie cache", window: http({ method: "GET", path: "/trpc/me.get", headers: users.map((user) => ({ cookie: user.withCache })) }, CASE_SECONDS) },
+    ...Array.from({ length: SIGN_IN_ROUNDS }, (_, round) => (round % 2 === 0 ? [signIn, rawScrypt] : [rawScrypt, signIn])).flat(),
+    {
+      name: "write mutation",
+      window: http(
+        {
+          method: "POST",
+          path: "/trpc/settings.update",
+          headers: users.map((user) => ({ cookie: user.tokenOnly, origin, "content-type": "application/json" })),
+          bodies: users.map((_, i) => JSON.stringify({ json: { theme: i % 2 ? "dark" : "light" } })),
+        },
+        CASE_SECONDS,
+      ),
+    },
+  ]);
   const results = Object.fromEntries(
     Object.entries(runs).map(([name, list]) => [name, median(list, (run) => run.callsPerSecond)]),
   );
   const base = results["public tRPC query"]!.requestsPerSecond;
 
   // The soak's own warm-up: RSS is compared from steady state, not from before the first request of this kind.
-  await load(protectedQuery, SOAK_WARMUP);
+  await bench.load([http(protectedQuery, SOAK_WARMUP)], CONNECTIONS);
   const rssBefore = bench.rss();
-  const soak = await load(protectedQuery, SOAK_SECONDS);
+  const [soak] = await bench.load([http(protectedQuery, SOAK_SECONDS)], CONNECTIONS);
   const rssAfter = bench.rss();
 
   const rows = Object.entries(results).map(([name, result]) => ({
@@ -105,7 +130,7 @@ try {
     { target: "batch of 10 ≥ 5 × single protected (calls/s)", value: ratio("batch of 10 protected", "protected tRPC query"), min: 5 },
     { target: "sign-ins/s ≥ 0.8 × raw scrypt hashes/s", value: ratio("email sign-in", RAW_SCRYPT), min: 0.8 },
     { target: `soak ${SOAK_SECONDS}s: RSS growth < 10 %`, value: (rssAfter - rssBefore) / rssBefore, max: 0.1 },
-    { target: `soak ${SOAK_SECONDS}s: no errors`, value: soak.errors + soak.non2xx, max: 0 },
+    { target: `soak ${SOAK_SECONDS}s: no errors`, value: soak!.errors + soak!.non2xx, max: 0 },
   ].map((row) => ({
     ...row,
     value: Number(row.value.toFixed(3)),
@@ -122,8 +147,8 @@ try {
         machine: { cores: availableParallelism(), libuvPool: POOL, node: process.version },
         users: USERS,
         connections: CONNECTIONS,
-        durationSeconds: DURATION,
-        rounds: ROUNDS,
+        seconds: { case: CASE_SECONDS, warmUp: WARM_UP_SECONDS, compared: COMPARED_SECONDS, signIn: SIGN_IN_SECONDS },
+        rounds: { compared: COMPARED_ROUNDS, signIn: SIGN_IN_ROUNDS },
         cases: results,
         runs,
         soak: { seconds: SOAK_SECONDS, ...soak, rssBefore, rssAfter },

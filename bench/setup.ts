@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import pLimit from "p-limit";
 import { createPostgresDatabase } from "../tests/helpers/database.js";
 import { startServerProcess } from "../tests/helpers/server-process.js";
-import type { LoadCase, LoadResult } from "./load.js";
+import type { LoadResult, LoadWindow } from "./load.js";
 
 const run = promisify(execFile);
 export const PASSWORD = "correct horse battery staple";
@@ -58,12 +58,15 @@ export async function startBenchServer() {
         };
       });
     },
-    /** Runs autocannon in a separate process (bench/load.ts). */
-    async load(spec: LoadCase): Promise<LoadResult> {
-      const file = join(scratch, "case.json");
-      writeFileSync(file, JSON.stringify(spec));
-      const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/load.ts", file], { maxBuffer: 1 << 20 });
-      return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult;
+    /** Runs the windows back to back in a separate process (bench/load.ts), with the server's libuv pool size. */
+    async load(windows: LoadWindow[], connections = 10): Promise<LoadResult[]> {
+      const file = join(scratch, "plan.json");
+      writeFileSync(file, JSON.stringify({ url: server.url, connections, windows }));
+      const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/load.ts", file], {
+        maxBuffer: 1 << 20,
+        env: { ...process.env, UV_THREADPOOL_SIZE: String(POOL) },
+      });
+      return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult[];
     },
     rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))![1]) * 1024,
     async stop() {

@@ -44,7 +44,7 @@ try {
   const before = await connectionsOf();
   const rssBefore = bench.rss();
   console.log(`soaking for ${minutes} min with ${requests.length} kinds of request…`);
-  const result = await bench.load({ url: server.url, connections: 10, durationSeconds: minutes * 60, requests });
+  const result = (await bench.load([{ seconds: minutes * 60, requests }]))[0]!;
   await new Promise((resolve) => setTimeout(resolve, 35_000)); // idle pool connections time out after 30 s
   const after = await connectionsOf();
   const rssAfter = bench.rss();
