@@ -7,7 +7,7 @@ import type { LoadResult, LoadWindow, RequestSpec } from "./load.js";
 import { PASSWORD, POOL, startBenchServer } from "./setup.js";
 
 const quick = process.argv.includes("--quick");
-/** Cases that no target compares: one window each. */
+/** Cases that no target compares: one window each, after a warm-up. */
 const CASE_SECONDS = quick ? 2 : 6;
 /** The server's JIT needs several seconds of each kind of request before it reaches steady state. */
 const WARM_UP_SECONDS = quick ? 1 : 5;
@@ -48,6 +48,11 @@ const measure = async (steps: Step[]) => {
   console.log(`  measured ${[...new Set(steps.flatMap((step) => step.name ?? []))].join(", ")}`);
 };
 const http = (request: RequestSpec, seconds: number): LoadWindow => ({ seconds, requests: [request] });
+/** A case no target compares: a warm-up of its own (the load process may be new too), then one window. */
+const single = (name: string, request: RequestSpec): Step[] => [
+  { window: http(request, WARM_UP_SECONDS) },
+  { name, window: http(request, CASE_SECONDS) },
+];
 
 try {
   console.log(`keyway bench${quick ? " (quick)" : ""}: ${USERS} users, ${CONNECTIONS} connections, libuv pool ${POOL}`);
@@ -56,7 +61,7 @@ try {
   const protectedQuery: RequestSpec = { method: "GET", path: "/trpc/me.get", headers: protectedHeaders };
   const batchPath = `/trpc/${Array(10).fill("me.get").join(",")}?batch=1&input=${encodeURIComponent("{}")}`;
 
-  await measure([{ name: "plain Fastify route", window: http({ method: "GET", path: "/health", headers: [{}] }, CASE_SECONDS) }]);
+  await measure(single("plain Fastify route", { method: "GET", path: "/health", headers: [{}] }));
 
   // The protected query runs between the two cases compared with it, in an order that reverses
   // every round, so a machine that slows down or speeds up during the run favours no case.
@@ -85,20 +90,14 @@ try {
   };
   const rawScrypt: Step = { name: RAW_SCRYPT, window: { seconds: SIGN_IN_SECONDS, scrypt: true } };
   await measure([
-    { name: "protected, cookie cache", window: http({ method: "GET", path: "/trpc/me.get", headers: users.map((user) => ({ cookie: user.withCache })) }, CASE_SECONDS) },
+    ...single("protected, cookie cache", { method: "GET", path: "/trpc/me.get", headers: users.map((user) => ({ cookie: user.withCache })) }),
     ...Array.from({ length: SIGN_IN_ROUNDS }, (_, round) => (round % 2 === 0 ? [signIn, rawScrypt] : [rawScrypt, signIn])).flat(),
-    {
-      name: "write mutation",
-      window: http(
-        {
-          method: "POST",
-          path: "/trpc/settings.update",
-          headers: users.map((user) => ({ cookie: user.tokenOnly, origin, "content-type": "application/json" })),
-          bodies: users.map((_, i) => JSON.stringify({ json: { theme: i % 2 ? "dark" : "light" } })),
-        },
-        CASE_SECONDS,
-      ),
-    },
+    ...single("write mutation", {
+      method: "POST",
+      path: "/trpc/settings.update",
+      headers: users.map((user) => ({ cookie: user.tokenOnly, origin, "content-type": "application/json" })),
+      bodies: users.map((_, i) => JSON.stringify({ json: { theme: i % 2 ? "dark" : "light" } })),
+    }),
   ]);
   const results = Object.fromEntries(
     Object.entries(runs).map(([name, list]) => [name, median(list, (run) => run.callsPerSecond)]),
