@@ -77,7 +77,6 @@ describe("the session fast path", () => {
       expect(await meName(`better-auth.session_token=${decodeURIComponent(value)}`)).toBe("encoded");
     }
   });
-
 });
 
 describe("on the instance that made a change", () => {

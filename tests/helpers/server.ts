@@ -23,7 +23,8 @@ export interface TestServer {
 
 /** Starts the real service over HTTP on loopback, on its own database. */
 export async function startServer(overrides: Record<string, string> = {}): Promise<TestServer> {
-  const testDb = await createTestDatabase();
+  // A caller that brings its own database keeps it; otherwise the server gets a fresh one.
+  const testDb = overrides.DATABASE_URL ? { url: overrides.DATABASE_URL, drop: async () => {} } : await createTestDatabase();
   const envFor = (port: number): Record<string, string> => ({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
