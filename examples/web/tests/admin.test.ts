@@ -48,8 +48,12 @@ describe("the admin page", () => {
     await page.getByRole("button", { name: `Unban ${targetEmail}` }).click();
     await row.getByRole("cell", { name: "Active" }).waitFor();
 
-    await page.getByLabel(`Role of ${targetEmail}`).selectOption("admin");
-    await page.getByLabel(`Role of ${targetEmail}`).selectOption("user");
+    // Each change is saved and read back before the next: the select is disabled in between.
+    const role = page.getByLabel(`Role of ${targetEmail}`);
+    await role.selectOption("admin");
+    await expect.poll(async () => (await role.isEnabled()) && (await role.inputValue())).toBe("admin");
+    await role.selectOption("user");
+    await expect.poll(async () => (await role.isEnabled()) && (await role.inputValue())).toBe("user");
     await page.getByLabel("Search users").fill("");
     await page.getByRole("cell", { name: admin.email, exact: true }).waitFor();
     await screenshot(page, "15-admin-users");

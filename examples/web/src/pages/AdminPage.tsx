@@ -56,7 +56,8 @@ export function AdminPage() {
                   <select
                     aria-label={`Role of ${user.email}`}
                     value={user.role}
-                    disabled={user.id === me}
+                    // One change at a time: the select shows the saved role, and a second pick before the first is saved would be lost.
+                    disabled={user.id === me || setRole.isPending}
                     onChange={(event) => setRole.mutate({ userId: user.id, role: event.target.value as "user" | "admin" })}
                   >
                     <option value="user">user</option>
