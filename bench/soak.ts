@@ -10,7 +10,7 @@ const minutesFlag = process.argv.indexOf("--minutes");
 const minutes = minutesFlag > 0 ? Number(process.argv[minutesFlag + 1]) : 5;
 
 const bench = await startBenchServer();
-const { server, origin } = bench;
+const { origin } = bench;
 const connectionsOf = async () => {
   const client = new pg.Client({ connectionString: bench.database.url });
   await client.connect();

@@ -50,10 +50,11 @@ describe("the admin page", () => {
 
     // Each change is saved and read back before the next: the select is disabled in between.
     const role = page.getByLabel(`Role of ${targetEmail}`);
+    const savedRole = async () => (await role.isEnabled()) && (await role.inputValue());
     await role.selectOption("admin");
-    await expect.poll(async () => (await role.isEnabled()) && (await role.inputValue())).toBe("admin");
+    await expect.poll(savedRole).toBe("admin");
     await role.selectOption("user");
-    await expect.poll(async () => (await role.isEnabled()) && (await role.inputValue())).toBe("user");
+    await expect.poll(savedRole).toBe("user");
     await page.getByLabel("Search users").fill("");
     await page.getByRole("cell", { name: admin.email, exact: true }).waitFor();
     await screenshot(page, "15-admin-users");
