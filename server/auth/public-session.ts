@@ -12,8 +12,20 @@ interface UserRow {
   updatedAt: Date;
 }
 
-/** What clients may see of a session: never the token, never the raw rows. */
-export function toPublicUser(user: UserRow) {
+/**
+ * What clients may see of a user: never the raw row. The same row gives the same frozen object
+ * each time, so that a session served from the session cache is serialized only once (see
+ * server/trpc/transformer.ts); rows are never changed after they are read.
+ */
+export function toPublicUser(user: UserRow): PublicUser {
+  let found = publicUsers.get(user);
+  if (!found) publicUsers.set(user, (found = Object.freeze(publicFieldsOf(user))));
+  return found;
+}
+
+const publicUsers = new WeakMap<UserRow, PublicUser>();
+
+function publicFieldsOf(user: UserRow) {
   return {
     id: user.id,
     email: user.email,
@@ -27,6 +39,7 @@ export function toPublicUser(user: UserRow) {
   };
 }
 
+/** What clients may see of a session: never the token. */
 export function toPublicSession(current: AuthSession) {
   return {
     user: toPublicUser(current.user),
@@ -38,5 +51,5 @@ export function toPublicSession(current: AuthSession) {
   };
 }
 
-export type PublicUser = ReturnType<typeof toPublicUser>;
+export type PublicUser = ReturnType<typeof publicFieldsOf>;
 export type PublicSession = ReturnType<typeof toPublicSession>;

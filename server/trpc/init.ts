@@ -1,9 +1,9 @@
 import { initTRPC } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import superjson from "superjson";
 import { ZodError, z } from "zod";
 import { isDependencyFailure } from "../http/errors.js";
 import type { Context } from "./context.js";
+import { transformer } from "./transformer.js";
 
 /** A refused input, field by field: what `data.zodError` carries to clients. */
 interface FieldErrors {
@@ -12,7 +12,7 @@ interface FieldErrors {
 }
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Stack traces only ever leave the server in development.
   isDev: false,
   errorFormatter({ shape, error, ctx }) {
