@@ -39,17 +39,24 @@ function publicFieldsOf(user: UserRow) {
   };
 }
 
-/** What clients may see of a session: never the token. */
-export function toPublicSession(current: AuthSession) {
-  return {
-    user: toPublicUser(current.user),
-    session: {
-      id: current.session.id,
-      expiresAt: current.session.expiresAt,
-      impersonatedBy: current.session.impersonatedBy ?? null,
-    },
+/** What clients may see of a session: never the token. Frozen and reused per session, like toPublicUser. */
+export function toPublicSession(current: AuthSession): PublicSession {
+  let found = publicSessions.get(current);
+  if (!found) publicSessions.set(current, (found = Object.freeze(publicSessionFieldsOf(current))));
+  return found;
+}
+
+const publicSessions = new WeakMap<AuthSession, PublicSession>();
+
+function publicSessionFieldsOf(current: AuthSession) {
+  const session = {
+    id: current.session.id,
+    expiresAt: current.session.expiresAt,
+    impersonatedBy: current.session.impersonatedBy ?? null,
   };
+  Object.freeze(session);
+  return { user: toPublicUser(current.user), session };
 }
 
 export type PublicUser = ReturnType<typeof publicFieldsOf>;
-export type PublicSession = ReturnType<typeof toPublicSession>;
+export type PublicSession = ReturnType<typeof publicSessionFieldsOf>;
