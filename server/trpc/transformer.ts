@@ -3,8 +3,8 @@ import superjson, { type SuperJSONResult } from "superjson";
 const serialized = new WeakMap<object, SuperJSONResult>();
 
 /**
- * superjson, serializing a frozen object only once: a frozen answer (such as a cached
- * session's public user, see toPublicUser) is sent as often as it is asked for.
+ * superjson, except that a frozen answer is serialized once and its serialized form reused
+ * for as long as the answer lives (a cached session's public user: see toPublicUser).
  * Whatever a frozen answer holds must not change either.
  */
 export const transformer = {
