@@ -13,17 +13,21 @@ interface UserRow {
 }
 
 /**
- * What clients may see of a user: never the raw row. The same row gives the same frozen object
- * each time, so that a session served from the session cache is serialized only once (see
- * server/trpc/transformer.ts); rows are never changed after they are read.
+ * `make`, once per key object: later calls with the same object get the same frozen answer, so
+ * that a session served from the session cache is serialized only once (see
+ * server/trpc/transformer.ts). Rows and sessions are never changed after they are read.
  */
-export function toPublicUser(user: UserRow): PublicUser {
-  let found = publicUsers.get(user);
-  if (!found) publicUsers.set(user, (found = Object.freeze(publicFieldsOf(user))));
-  return found;
+function frozenPer<K extends object, V extends object>(make: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    let found = made.get(key);
+    if (!found) made.set(key, (found = Object.freeze(make(key))));
+    return found;
+  };
 }
 
-const publicUsers = new WeakMap<UserRow, PublicUser>();
+/** What clients may see of a user: never the raw row. */
+export const toPublicUser = frozenPer(publicFieldsOf);
 
 function publicFieldsOf(user: UserRow) {
   return {
@@ -39,14 +43,8 @@ function publicFieldsOf(user: UserRow) {
   };
 }
 
-/** What clients may see of a session: never the token. Frozen and reused per session, like toPublicUser. */
-export function toPublicSession(current: AuthSession): PublicSession {
-  let found = publicSessions.get(current);
-  if (!found) publicSessions.set(current, (found = Object.freeze(publicSessionFieldsOf(current))));
-  return found;
-}
-
-const publicSessions = new WeakMap<AuthSession, PublicSession>();
+/** What clients may see of a session: never the token. */
+export const toPublicSession = frozenPer(publicSessionFieldsOf);
 
 function publicSessionFieldsOf(current: AuthSession) {
   const session = {
