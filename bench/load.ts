@@ -14,8 +14,12 @@ export interface RequestSpec {
   bodies?: string[];
 }
 
-/** Each connection sends `requests` in turn, round and round; or, with `scrypt`, hash passwords. */
-export type LoadWindow = { seconds: number } & ({ requests: RequestSpec[] } | { scrypt: true });
+/**
+ * Each connection sends `requests` in turn, round and round, for `seconds` or until `count` are
+ * answered; or, with `scrypt`, `count` passwords are hashed. A window of `count` leaves no request
+ * behind on the server when it ends, so it does not slow the window after it.
+ */
+export type LoadWindow = (({ seconds: number } | { count: number }) & { requests: RequestSpec[] }) | { count: number; scrypt: true };
 
 export interface LoadPlan {
   url: string;
@@ -24,7 +28,7 @@ export interface LoadPlan {
 }
 
 export interface LoadResult {
-  /** Completed requests (or hashes) divided by the window's measured length. */
+  /** Answered requests (or hashes) divided by the time from the window's start to the last answer. */
   requestsPerSecond: number;
   p50: number;
   p99: number;
@@ -34,13 +38,14 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
 }
 
-async function http(plan: LoadPlan, seconds: number, requests: RequestSpec[]): Promise<LoadResult> {
+async function http(plan: LoadPlan, window: LoadWindow & { requests: RequestSpec[] }): Promise<LoadResult> {
   const started = performance.now();
-  const result = await autocannon({
+  let lastAnswer = started;
+  const options: autocannon.Options = {
     url: plan.url,
     connections: plan.connections,
-    duration: seconds,
-    requests: requests.map((template) => {
+    ...("count" in window ? { amount: window.count } : { duration: window.seconds }),
+    requests: window.requests.map((template) => {
       let next = 0;
       return {
         method: template.method,
@@ -53,9 +58,14 @@ async function http(plan: LoadPlan, seconds: number, requests: RequestSpec[]): P
         },
       };
     }),
+  };
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    // autocannon itself ends a window only on its one-second tick.
+    instance.on("response", () => (lastAnswer = performance.now()));
   });
   return {
-    requestsPerSecond: result.requests.total / ((performance.now() - started) / 1000),
+    requestsPerSecond: result.requests.total / ((lastAnswer - started) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
@@ -66,26 +76,25 @@ async function http(plan: LoadPlan, seconds: number, requests: RequestSpec[]): P
 }
 
 /** Two hashes in flight per pool thread, as sign-ins queue on the server. */
-async function scrypt(seconds: number): Promise<LoadResult> {
+async function scrypt(count: number): Promise<LoadResult> {
   const pool = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
   const started = performance.now();
-  const deadline = started + seconds * 1000;
-  let total = 0;
+  let begun = 0;
   await Promise.all(
     Array.from({ length: pool * 2 }, async () => {
-      while (performance.now() < deadline) {
+      while (begun < count) {
+        begun++;
         await hashPassword("correct horse battery staple");
-        total++;
       }
     }),
   );
-  const requestsPerSecond = total / ((performance.now() - started) / 1000);
-  return { requestsPerSecond, p50: 0, p99: 0, total, errors: 0, non2xx: 0, statusCodes: {} };
+  const requestsPerSecond = count / ((performance.now() - started) / 1000);
+  return { requestsPerSecond, p50: 0, p99: 0, total: count, errors: 0, non2xx: 0, statusCodes: {} };
 }
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, "utf8")) as LoadPlan;
 const results: LoadResult[] = [];
 for (const window of plan.windows) {
-  results.push("scrypt" in window ? await scrypt(window.seconds) : await http(plan, window.seconds, window.requests));
+  results.push("scrypt" in window ? await scrypt(window.count) : await http(plan, window));
 }
 console.log(JSON.stringify(results));
