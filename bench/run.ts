@@ -14,10 +14,11 @@ const WARM_UP_SECONDS = quick ? 1 : 5;
 /**
  * Compared cases run in short adjacent windows, many times over: on a small shared machine the
  * cost of the same request drifts by a quarter from one few-second span to the next, so a
- * ratio is only fair between windows a moment apart.
+ * ratio is only fair between windows a moment apart. Single rounds scatter widely (a fifth
+ * either side), so the median needs many of them to settle within a few hundredths.
  */
 const COMPARED_SECONDS = 1;
-const COMPARED_ROUNDS = quick ? 1 : 30;
+const COMPARED_ROUNDS = quick ? 1 : 60;
 /**
  * Sign-ins complete 10–20 a second. A window is a number of sign-ins, not a time: cut off at a
  * deadline, it would leave its queued sign-ins hashing on the server into the next window.
