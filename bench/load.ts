@@ -65,7 +65,8 @@ async function http(plan: LoadPlan, window: LoadWindow & { requests: RequestSpec
     instance.on("response", () => (lastAnswer = performance.now()));
   });
   return {
-    requestsPerSecond: result.requests.total / ((lastAnswer - started) / 1000),
+    // A window nobody answered has no last answer to time it by.
+    requestsPerSecond: result.requests.total === 0 ? 0 : result.requests.total / ((lastAnswer - started) / 1000),
     p50: result.latency.p50,
     p99: result.latency.p99,
     total: result.requests.total,
