@@ -3,7 +3,7 @@ import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import { Redis } from "ioredis";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.js";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authMount } from "./auth/mount.js";
@@ -25,7 +25,8 @@ import { type AppRouter, appRouter } from "./trpc/router.js";
 export interface BuildAppOptions {
   config: Config;
   database: Database;
-  logger?: FastifyServerOptions["logger"];
+  /** Where log lines go (stdout by default); tests capture them here. */
+  logStream?: { write(line: string): void };
   mailer?: Mailer;
 }
 
@@ -40,11 +41,12 @@ const SHUTDOWN_IDLE_GRACE_MS = 1_000;
 /** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
 const READ_ONLY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export async function buildApp({ config, database, logger, mailer: givenMailer }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logStream, mailer: givenMailer }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: logger ?? {
+    logger: {
       level: config.logLevel,
-      redact: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
+      redact: ["req.headers.cookie", "req.headers.authorization", 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+      ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: config.trustProxy,
     bodyLimit: config.bodyLimit,

@@ -5,6 +5,8 @@ import { createServer } from "node:net";
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** The process's log output so far (pino JSON lines at `info`). */
+  output: () => string;
   /** Sends SIGTERM and resolves with the exit code. */
   stop(): Promise<number | null>;
 }
@@ -22,9 +24,11 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", "server/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", PORT: String(port), BETTER_AUTH_URL: url, LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "ignore", "inherit"],
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), BETTER_AUTH_URL: url, LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
   });
+  let output = "";
+  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   for (let attempt = 0; attempt < 240; attempt++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ready = await fetch(`${url}/ready`).then((response) => response.ok, () => false);
@@ -32,6 +36,7 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
       return {
         url,
         child,
+        output: () => output,
         async stop() {
           if (child.exitCode !== null) return child.exitCode;
           const exited = once(child, "exit");

@@ -19,6 +19,14 @@ export interface TestServer {
   close: () => Promise<void>;
   /** Environment that points another process (the CLI) at the same database. */
   env: Record<string, string>;
+  /** Every log line the server has written so far, parsed (pino JSON at `info`). */
+  logs: () => LogLine[];
+}
+
+export interface LogLine {
+  level: number;
+  msg?: string;
+  [field: string]: unknown;
 }
 
 /** Starts the real service over HTTP on loopback, on its own database. */
@@ -30,7 +38,8 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     HOST: "127.0.0.1",
     PORT: String(port),
     BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: "silent",
+    // Tests see what production sees: every logging call runs, into a captured stream.
+    LOG_LEVEL: "info",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
     ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: "memory://" }),
     // Each server its own Redis namespace, unless the test shares one on purpose.
@@ -40,9 +49,11 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   let env = envFor(await freePort());
   let config = loadConfig(env);
   let requests = 0;
+  const lines: string[] = [];
+  const logStream = { write: (line: string) => void lines.push(line) };
   const open = () => openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 5 });
   const listen = async (database: Database) => {
-    const app = await buildApp({ config, database });
+    const app = await buildApp({ config, database, logStream });
     app.server.on("request", () => requests++);
     try {
       await app.listen({ host: config.host, port: config.port });
@@ -71,6 +82,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     database,
     env,
     requestCount: () => requests,
+    logs: () => lines.map((line) => JSON.parse(line) as LogLine),
     async stop() {
       await server.app.close();
       await server.database.close();

@@ -42,7 +42,7 @@ export default async function setup(project: TestProject) {
     HOST: "127.0.0.1",
     TRUSTED_ORIGINS: webUrl,
     BETTER_AUTH_SECRET: "web-test-secret-web-test-secret-0123456789",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info",
     SHUTDOWN_DRAIN_MS: "0",
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir! }),
   };
