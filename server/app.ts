@@ -8,6 +8,7 @@ import type { Database } from "../db/client.js";
 import { type Auth, createAuth } from "./auth/auth.js";
 import { authMount } from "./auth/mount.js";
 import { createSessionReader } from "./auth/read-session.js";
+import { createAccessDecider } from "./auth/access.js";
 import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { drain } from "./http/drain.js";
@@ -73,6 +74,7 @@ export async function buildApp({ config, database, logStream, mailer: givenMaile
     maxEntries: config.session.fastPathMaxEntries,
   });
   app.addHook("onClose", () => sessions.stop());
+  const access = createAccessDecider(sessions, database.db, config.session.freshAge);
   // A change made through this instance is in its session cache before the caller hears back.
   app.addHook("onSend", async (request, reply) => {
     if (!READ_ONLY_METHODS.has(request.method) && reply.statusCode < 400) await sessions.settle();
@@ -107,16 +109,17 @@ export async function buildApp({ config, database, logStream, mailer: givenMaile
   await app.register(csrfGuard, { prefix: "/trpc", trustedOrigins: config.trustedOrigins });
   await app.register(authMount, {
     auth,
+    access,
     baseUrl: config.baseUrl,
     databaseDown: () => database.ping().then(() => false, () => true),
   });
-  await app.register(restRoutes, { sessions, database });
+  await app.register(restRoutes, { access, database });
   if (config.env === "development" && mailer.outbox) await app.register(devOutbox, { mailer });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",
     trpcOptions: {
       router: appRouter,
-      createContext: contextFactory({ auth, sessions, serviceTokens, db: database.db, config }),
+      createContext: contextFactory({ auth, access, serviceTokens, db: database.db, config }),
       maxBatchSize: config.trpcMaxBatchSize,
       allowMethodOverride: false,
       responseMeta: ({ errors }) => ({

@@ -1,4 +1,5 @@
 import { apiKey } from "@better-auth/api-key";
+import { API_KEY_HEADER } from "./auth-headers.js";
 
 /**
  * API keys for scripts and CLIs: shown once, stored hashed, optional expiry, and an
@@ -7,7 +8,7 @@ import { apiKey } from "@better-auth/api-key";
 export function apiKeyPlugin() {
   return apiKey({
     defaultPrefix: "kw_",
-    apiKeyHeaders: "x-api-key",
+    apiKeyHeaders: API_KEY_HEADER,
     enableSessionForAPIKeys: true,
     rateLimit: { enabled: true, timeWindow: 60_000, maxRequests: 120 },
     keyExpiration: { defaultExpiresIn: null, maxExpiresIn: 365 },

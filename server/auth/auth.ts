@@ -15,6 +15,7 @@ import { apiKeyPlugin } from "./api-keys.js";
 import { organizationPlugin } from "./organizations.js";
 import { accountOptions, providerPlugins, socialProviders } from "./sign-in-providers.js";
 import { requireFreshSession } from "./fresh-session.js";
+import { IMPERSONATION_SECONDS, impersonationLimits } from "./impersonation.js";
 import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
 import { CLIENT_IP_HEADER } from "./auth-headers.js";
@@ -78,7 +79,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     logger: { level: config.env === "test" ? "error" : "warn", disabled: config.logLevel === "silent" },
     telemetry: { enabled: false },
     plugins: [
-      admin({ defaultRole: "user", adminRoles: ["admin"], impersonationSessionDuration: 60 * 60 }),
+      admin({ defaultRole: "user", adminRoles: ["admin"], impersonationSessionDuration: IMPERSONATION_SECONDS }),
+      impersonationLimits(db),
       adminSafety(db),
       auditLog(db),
       ...emailPlugins(config, deps.mailer),

@@ -1,5 +1,6 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { API_KEY_HEADER } from "./auth-headers.js";
 
 /** A session is fresh when its sign-in happened within `freshAgeSeconds`. */
 export function isFresh(session: { createdAt: Date | string }, freshAgeSeconds: number): boolean {
@@ -18,7 +19,9 @@ export function requireFreshSession(paths: string[], freshAgeSeconds: number) {
           matcher: (context) => paths.includes(context.path ?? ""),
           handler: createAuthMiddleware(async (ctx) => {
             const current = await getSessionFromCtx(ctx, { disableCookieCache: true });
-            if (current && !isFresh(current.session, freshAgeSeconds)) throw new APIError("FORBIDDEN", NOT_FRESH);
+            // An impersonation or an API key is never a recent sign-in of the account's owner.
+            const stale = current && ((current.session as { impersonatedBy?: string | null }).impersonatedBy || !isFresh(current.session, freshAgeSeconds));
+            if (stale || ctx.headers?.has(API_KEY_HEADER)) throw new APIError("FORBIDDEN", NOT_FRESH);
           }),
         },
       ],

@@ -1,22 +1,33 @@
 import { fromNodeHeaders } from "better-auth/node";
+import { parseCookie, stringifyCookie } from "cookie";
 import type { FastifyPluginAsync } from "fastify";
+import type { AccessDecider } from "./access.js";
 import type { Auth } from "./auth.js";
-import { CLIENT_IP_HEADER } from "./auth-headers.js";
+import { API_KEY_HEADER, CLIENT_IP_HEADER } from "./auth-headers.js";
 
 const HOP_BY_HOP = ["connection", "content-length", "keep-alive", "transfer-encoding", "upgrade"];
 
-/**
- * Mounts Better Auth's fetch handler at /api/auth/*. The plugin is encapsulated and keeps
- * every body as raw bytes, so JSON and form posts reach Better Auth exactly as sent.
- */
 export interface AuthMountOptions {
   auth: Auth;
+  access: AccessDecider;
   baseUrl: string;
   /** Resolves true when the database does not answer: Better Auth's 5xx then becomes 503. */
   databaseDown: () => Promise<boolean>;
 }
 
-export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { auth, baseUrl, databaseDown }) => {
+/** The one /api/auth endpoint an API key may call: who am I. */
+const API_KEY_PATHS = new Set(["/api/auth/get-session"]);
+
+/**
+ * Mounts Better Auth's fetch handler at /api/auth/*. The plugin is encapsulated and keeps
+ * every body as raw bytes, so JSON and form posts reach Better Auth exactly as sent.
+ * Every request passes the access decision first: an API key may only ask who it is, and a
+ * session cookie the decision refuses (a ban, an ended impersonation) reaches Better Auth
+ * as no cookie at all.
+ */
+export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { auth, access, baseUrl, databaseDown }) => {
+  const { authCookies } = await auth.$context;
+  const sessionCookies = [authCookies.sessionToken.name, authCookies.sessionData.name, authCookies.dontRememberToken.name];
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "buffer" }, (_request, body, done) => done(null, body));
 
@@ -27,6 +38,19 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
       const headers = fromNodeHeaders(request.headers);
       for (const name of HOP_BY_HOP) headers.delete(name);
       headers.set(CLIENT_IP_HEADER, request.ip);
+      const path = request.url.split("?", 1)[0]!;
+      if (headers.has(API_KEY_HEADER) && !API_KEY_PATHS.has(path)) {
+        return reply
+          .code(403)
+          .send({ code: "API_KEY_NOT_ALLOWED", message: "API keys call the API (/trpc), not the authentication endpoints" });
+      }
+      const cookies = headers.get("cookie");
+      const decided = cookies?.includes(authCookies.sessionToken.name) || headers.has(API_KEY_HEADER) ? await access.decide(headers) : undefined;
+      const refusal = decided?.decision.refusal;
+      if (refusal && (refusal.code === "AMBIGUOUS_CREDENTIALS" || headers.has(API_KEY_HEADER))) {
+        return reply.code(refusal.status).send({ code: refusal.code, message: refusal.message });
+      }
+      if (refusal && cookies) headers.set("cookie", withoutCookies(cookies, sessionCookies));
       const raw = request.method === "GET" ? undefined : (request.body as Buffer | undefined);
       const body = raw && raw.length > 0 ? new Uint8Array(raw) : undefined;
       const response = await auth.handler(
@@ -49,9 +73,15 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
       // Better Auth's limiter says when to retry in its own header; clients and proxies read the standard one.
       const retryAfter = response.headers.get("x-retry-after");
       if (response.status === 429 && retryAfter) reply.header("retry-after", retryAfter);
-      const cookies = response.headers.getSetCookie();
-      if (cookies.length > 0) reply.header("set-cookie", cookies);
+      // A refresh made while deciding comes first, so that Better Auth's own cookies win.
+      const setCookies = [...(decided?.setCookies ?? []), ...response.headers.getSetCookie()];
+      if (setCookies.length > 0) reply.header("set-cookie", setCookies);
       return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
     },
   });
 };
+
+function withoutCookies(header: string, names: string[]): string {
+  const kept = Object.entries(parseCookie(header, { decode: String })).filter(([name]) => !names.includes(name));
+  return stringifyCookie(Object.fromEntries(kept) as Record<string, string>, { encode: String });
+}

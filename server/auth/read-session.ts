@@ -4,10 +4,15 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { DependencyUnavailableError, isDependencyFailure } from "../http/errors.js";
 import type { Auth, AuthSession } from "./auth.js";
+import { API_KEY_HEADER } from "./auth-headers.js";
 import { SessionCache, type SessionCacheOptions } from "./session-cache.js";
+
+/** Which credential the request presented: a session cookie or an API key, never both. */
+export type PresentedCredential = "cookie" | "api-key" | "both" | "none";
 
 export interface SessionRead {
   session: AuthSession | null;
+  credential: PresentedCredential;
   /** Cookies Better Auth wants refreshed (sliding expiry); forward them on the response. */
   setCookies: string[];
 }
@@ -39,15 +44,25 @@ export async function createSessionReader(auth: Auth, database: Database, option
   const markers = new Map<string, () => void>();
   const instance = randomUUID();
   let markerCount = 0;
+  /** A marker did not come back in time: the cache stays off until the listener is heard from. */
+  let suspect = false;
   const unsubscribe =
     options.ttlMs > 0
       ? await database.subscribe(CHANGES_CHANNEL, {
           message: (payload) => {
+            // Anything arriving proves the listener alive again after a lost marker.
+            if (suspect) {
+              suspect = false;
+              cache.up();
+            }
             const arrived = markers.get(payload);
             if (arrived) arrived();
             else cache.apply(payload);
           },
-          up: () => cache.up(),
+          up: () => {
+            suspect = false;
+            cache.up();
+          },
           down: () => cache.down(),
         })
       : async () => {};
@@ -57,31 +72,39 @@ export async function createSessionReader(auth: Auth, database: Database, option
       const cookieHeader = headers.get("cookie");
       // The value as sent, undecoded: the cache compares it whole, and decoding costs a copy per call.
       const signedToken = cookieHeader ? parseCookie(cookieHeader, { decode: String })[cookieName] : undefined;
-      // An API key stands for its owner: Better Auth checks it (and counts it) on every call.
-      if (!signedToken && !headers.has("x-api-key")) return { session: null, setCookies: [] };
-      const cached = signedToken ? cache.get(signedToken) : undefined;
-      if (cached) return { session: cached, setCookies: [] };
+      const apiKey = headers.has(API_KEY_HEADER);
+      const credential: PresentedCredential = signedToken ? (apiKey ? "both" : "cookie") : apiKey ? "api-key" : "none";
+      if (credential === "none" || credential === "both") return { session: null, credential, setCookies: [] };
+      // Only a session read with the cookie alone is ever cached, and only under that cookie.
+      const cached = credential === "cookie" ? cache.get(signedToken!) : undefined;
+      if (cached) return { session: cached, credential, setCookies: [] };
 
       const mark = cache.mark();
       try {
+        // An API key stands for its owner: Better Auth checks it (and counts it) on every call.
         const result = await auth.api.getSession({ headers, returnHeaders: true });
-        if (result.response && signedToken) cache.set(signedToken, result.response, mark);
-        return { session: result.response, setCookies: result.headers?.getSetCookie() ?? [] };
+        if (result.response && credential === "cookie") cache.set(signedToken!, result.response, mark);
+        return { session: result.response, credential, setCookies: result.headers?.getSetCookie() ?? [] };
       } catch (error) {
         if (isDependencyFailure(error)) throw new DependencyUnavailableError(error);
         throw error;
       }
     },
     async settle() {
-      if (!cache.receiving) return;
+      if (!cache.receiving && !suspect) return;
       const marker = JSON.stringify({ kind: "marker", id: `${instance}:${++markerCount}` });
-      let arrived!: () => void;
-      const back = new Promise<void>((resolve) => (arrived = resolve));
-      const timer = setTimeout(arrived, SETTLE_TIMEOUT_MS);
-      markers.set(marker, arrived);
+      let arrived!: (inTime: boolean) => void;
+      const back = new Promise<boolean>((resolve) => (arrived = resolve));
+      const timer = setTimeout(() => arrived(false), SETTLE_TIMEOUT_MS);
+      markers.set(marker, () => arrived(true));
       try {
         await database.db.execute(sql`select pg_notify(${CHANGES_CHANNEL}, ${marker})`);
-        await back;
+        // While suspect the marker only probes the listener; nobody waits for it.
+        if (suspect) return;
+        if (!(await back) && cache.receiving) {
+          suspect = true;
+          cache.down();
+        }
       } catch {
         // The database is unreachable: its listener goes down with it, which empties the cache.
       } finally {

@@ -22,6 +22,8 @@ interface Entry {
  */
 export class SessionCache {
   private readonly entries: LRUCache<string, Entry> | undefined;
+  /** Tokens cached per user id (the session's own user and, for an impersonation, the admin). */
+  private readonly byUser = new Map<string, Set<string>>();
   private readonly ttlMs: number;
   private live = false;
   private epoch = 0;
@@ -29,7 +31,10 @@ export class SessionCache {
   constructor(options: SessionCacheOptions) {
     this.ttlMs = options.ttlMs;
     // Expiry is checked here rather than by lru-cache's ttl, whose clock costs a timer per read.
-    this.entries = options.ttlMs > 0 ? new LRUCache({ max: options.maxEntries }) : undefined;
+    this.entries =
+      options.ttlMs > 0
+        ? new LRUCache<string, Entry>({ max: options.maxEntries, dispose: (entry, token) => this.unindex(entry, token) })
+        : undefined;
   }
 
   get(signedToken: string): AuthSession | undefined {
@@ -54,7 +59,14 @@ export class SessionCache {
     // Only ever file a session under its own token, whatever else the request carried.
     if (session.session.token !== tokenOf(signedToken)) return;
     const validUntil = Math.min(Date.now() + this.ttlMs, new Date(session.session.expiresAt).getTime());
-    this.entries.set(tokenOf(signedToken), { signedToken, session, validUntil });
+    const token = tokenOf(signedToken);
+    const entry = { signedToken, session, validUntil };
+    this.entries.set(token, entry);
+    for (const userId of usersOf(entry)) {
+      let tokens = this.byUser.get(userId);
+      if (!tokens) this.byUser.set(userId, (tokens = new Set()));
+      tokens.add(token);
+    }
   }
 
   /** Applies a change announced by the database (see the keyway_auth triggers). */
@@ -72,11 +84,17 @@ export class SessionCache {
     if (change.kind === "session" && change.token) {
       this.entries.delete(change.token);
     } else if (change.kind === "user" && change.id) {
-      for (const [token, entry] of this.entries.entries()) {
-        if (entry.session.user.id === change.id) this.entries.delete(token);
-      }
+      for (const token of [...(this.byUser.get(change.id) ?? [])]) this.entries.delete(token);
     } else {
       this.entries.clear();
+    }
+  }
+
+  private unindex(entry: Entry, token: string): void {
+    for (const userId of usersOf(entry)) {
+      const tokens = this.byUser.get(userId);
+      tokens?.delete(token);
+      if (tokens?.size === 0) this.byUser.delete(userId);
     }
   }
 
@@ -95,6 +113,11 @@ export class SessionCache {
     this.live = false;
     this.entries?.clear();
   }
+}
+
+function usersOf(entry: Entry): string[] {
+  const { impersonatedBy } = entry.session.session as { impersonatedBy?: string | null };
+  return impersonatedBy ? [entry.session.user.id, impersonatedBy] : [entry.session.user.id];
 }
 
 /** Better Auth signs the session cookie as `<token>.<signature>`. */

@@ -1,8 +1,10 @@
 import type { BetterAuthOptions } from "better-auth";
+import { IMPERSONATION_SECONDS } from "./impersonation.js";
 
 /**
  * An absolute lifetime on top of Better Auth's sliding one: refreshing a session never
- * moves its expiry past `createdAt + absoluteSeconds`, so it then expires everywhere.
+ * moves its expiry past `createdAt + absoluteSeconds` (an impersonation's past its hour),
+ * so it then expires everywhere.
  */
 export function absoluteLifetime(absoluteSeconds: number): NonNullable<BetterAuthOptions["databaseHooks"]> {
   return {
@@ -11,7 +13,8 @@ export function absoluteLifetime(absoluteSeconds: number): NonNullable<BetterAut
         async before(data, context) {
           const current = context?.context.session?.session;
           if (!data.expiresAt || !current) return;
-          const cap = new Date(new Date(current.createdAt).getTime() + absoluteSeconds * 1000);
+          const lifetime = (current as { impersonatedBy?: string | null }).impersonatedBy ? IMPERSONATION_SECONDS : absoluteSeconds;
+          const cap = new Date(new Date(current.createdAt).getTime() + lifetime * 1000);
           if (new Date(data.expiresAt) > cap) return { data: { ...data, expiresAt: cap } };
         },
       },

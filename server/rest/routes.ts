@@ -2,14 +2,15 @@ import { count, gt } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
 import type { Database } from "../../db/client.js";
 import { session, user } from "../../db/schema/index.js";
-import type { SessionReader } from "../auth/read-session.js";
+import type { AccessDecider } from "../auth/access.js";
 import { toPublicSession, toPublicUser } from "../auth/public-session.js";
 import { githubScopes } from "../auth/scopes.js";
-import { requireAdmin, requireSession, sessionLoader } from "./session-guards.js";
+import { accessLoader, requireAdmin, requireSession } from "./session-guards.js";
 
 /** Small REST contracts for curl-style clients and load balancers. */
-export const restRoutes: FastifyPluginAsync<{ sessions: SessionReader; database: Database }> = async (app, { sessions, database }) => {
-  app.decorateRequest("authSession", null);
+export const restRoutes: FastifyPluginAsync<{ access: AccessDecider; database: Database }> = async (app, { access, database }) => {
+  app.decorateRequest("access", null);
+  app.decorateRequest("accessRefusal", null);
 
   app.get("/health", async () => ({ status: "ok" }));
 
@@ -26,20 +27,20 @@ export const restRoutes: FastifyPluginAsync<{ sessions: SessionReader; database:
     authed.addHook("onRequest", async (_request, reply) => {
       reply.header("cache-control", "no-store");
     });
-    authed.addHook("preHandler", sessionLoader(sessions));
+    authed.addHook("preHandler", accessLoader(access));
 
     authed.get("/api/session", async (request) => ({
       success: true,
-      data: request.authSession ? toPublicSession(request.authSession) : null,
+      data: request.access ? toPublicSession(request.access.current) : null,
     }));
 
     authed.get("/api/me", { preHandler: requireSession }, async (request) => ({
       success: true,
-      data: toPublicUser(request.authSession!.user),
+      data: toPublicUser(request.access!.user),
     }));
 
     authed.get("/api/user-scopes", { preHandler: requireSession }, async (request) => ({
-      scopes: await githubScopes(database.db, request.authSession!.user.id),
+      scopes: await githubScopes(database.db, request.access!.user.id),
     }));
 
     authed.get("/api/admin/stats", { preHandler: requireAdmin }, async () => {

@@ -1,37 +1,41 @@
 import { isAPIError } from "better-auth/api";
 import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
-import type { AuthSession } from "../auth/auth.js";
+import type { Access, AccessDecider, Refusal } from "../auth/access.js";
 import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
-import type { SessionReader } from "../auth/read-session.js";
-import { hasRole } from "../auth/roles.js";
 
 declare module "fastify" {
   interface FastifyRequest {
-    authSession: AuthSession | null;
+    /** The access decision's answer for this request; null without standing. */
+    access: Access | null;
+    accessRefusal: Refusal | null;
   }
 }
 
-/** Reads the caller's session for a REST route, forwarding any refreshed cookie. */
-export function sessionLoader(sessions: SessionReader) {
+/** Runs the access decision for a REST route, forwarding any refreshed cookie. */
+export function accessLoader(decider: AccessDecider) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const headers = fromNodeHeaders(request.headers);
     headers.set(CLIENT_IP_HEADER, request.ip);
-    const read = await sessions.read(headers).catch((error: unknown) => {
+    const result = await decider.decide(headers).catch((error: unknown) => {
       if (isAPIError(error) && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.body?.message ?? error.message });
       throw error;
     });
-    if (!("session" in read)) return read;
-    if (read.setCookies.length > 0) reply.header("set-cookie", read.setCookies);
-    request.authSession = read.session;
+    if (!("decision" in result)) return result;
+    if (result.setCookies.length > 0) reply.header("set-cookie", result.setCookies);
+    request.access = result.decision.access;
+    request.accessRefusal = result.decision.refusal ?? null;
   };
 }
 
 export async function requireSession(request: FastifyRequest, reply: FastifyReply) {
-  if (!request.authSession) return reply.code(401).send({ error: "Unauthorized" });
+  const refusal = request.accessRefusal;
+  if (refusal) return reply.code(refusal.status).send({ error: refusal.message, code: refusal.code });
+  if (!request.access) return reply.code(401).send({ error: "Unauthorized" });
 }
 
 export async function requireAdmin(request: FastifyRequest, reply: FastifyReply) {
-  if (!request.authSession) return reply.code(401).send({ error: "Unauthorized" });
-  if (!hasRole(request.authSession.user, "admin")) return reply.code(403).send({ error: "Forbidden" });
+  const refused = await requireSession(request, reply);
+  if (refused) return refused;
+  if (!request.access!.admin) return reply.code(403).send({ error: "Forbidden" });
 }

@@ -2,16 +2,16 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { CreateFastifyContextOptions } from "@trpc/server/adapters/fastify";
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../../db/client.js";
+import type { AccessDecider, Decision } from "../auth/access.js";
 import type { Auth, AuthSession } from "../auth/auth.js";
 import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
-import type { SessionReader } from "../auth/read-session.js";
 import type { Config } from "../config.js";
 import type { KnownService } from "../service-auth/registry.js";
 import type { ServiceTokenVerifier } from "../service-auth/verify.js";
 
 export interface ContextDeps {
   auth: Auth;
-  sessions: SessionReader;
+  access: AccessDecider;
   serviceTokens: ServiceTokenVerifier;
   db: Db;
   config: Config;
@@ -29,9 +29,15 @@ const silent = { warn() {}, info() {}, error() {} };
 
 /** The context without a request: what tests and scripts build directly. */
 export function createInnerContext(options: InnerContextOptions) {
-  const { auth, sessions, serviceTokens, db, config, headers, setCookies = () => {}, log = silent } = options;
-  let session: Promise<AuthSession | null> | undefined;
+  const { auth, access, serviceTokens, db, config, headers, setCookies = () => {}, log = silent } = options;
+  let decision: Promise<Decision> | undefined;
+  const getAccess = () =>
+    (decision ??= access.decide(headers).then((result) => {
+      if (result.setCookies.length > 0) setCookies(result.setCookies);
+      return result.decision;
+    }));
   let service: Promise<KnownService | null> | undefined;
+  let calls = 0;
   // tRPC copies this object key by key at every middleware that adds to it: keep it to what procedures use.
   return {
     log,
@@ -49,12 +55,15 @@ export function createInnerContext(options: InnerContextOptions) {
         const match = /^Bearer (\S+)$/.exec(headers.get("authorization") ?? "");
         return match ? serviceTokens.verify(match[1]!) : null;
       })()),
-    /** Reads the session once per request, only when a procedure asks for it. */
-    getSession: () =>
-      (session ??= sessions.read(headers).then((read) => {
-        if (read.setCookies.length > 0) setCookies(read.setCookies);
-        return read.session;
-      })),
+    /** The access decision, made once per request and only when a procedure asks for it. */
+    getAccess,
+    /** Who is signed in, as far as the access decision lets them be; null otherwise. */
+    getSession: async (): Promise<AuthSession | null> => {
+      const { access: granted } = await getAccess();
+      return granted?.current ?? null;
+    },
+    /** Counts this request's procedure calls: an API key pays for each call of a batch. */
+    nextCall: () => ++calls,
   };
 }
 

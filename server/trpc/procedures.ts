@@ -2,10 +2,10 @@ import { TRPCError } from "@trpc/server";
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import { member } from "../../db/schema/index.js";
-import type { AuthSession } from "../auth/auth.js";
+import type { Decision } from "../auth/access.js";
+import { chargeApiKeyCall } from "../auth/api-key-calls.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
-import { isFresh, NOT_FRESH } from "../auth/fresh-session.js";
-import { hasRole } from "../auth/roles.js";
+import { NOT_FRESH } from "../auth/fresh-session.js";
 import { refusalOf } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";
@@ -13,29 +13,37 @@ import { baseProcedure } from "./init.js";
 
 export const publicProcedure = baseProcedure;
 
-/** Authentication: who is calling. No session → UNAUTHORIZED. */
+const REFUSAL_CODES = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN" } as const;
+
+/** Authentication: who is calling, as the access decision says. No standing → UNAUTHORIZED. */
 export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
-  let current: AuthSession | null;
+  let decision: Decision;
   try {
-    current = await ctx.getSession();
+    decision = await ctx.getAccess();
   } catch (error) {
     // An invalid, expired or over-used API key is refused with Better Auth's own status.
     throw refusalOf(error) ?? error;
   }
-  if (!current) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
-  return next({ ctx: { user: current.user, session: current.session } });
+  const { access, refusal } = decision;
+  if (refusal) throw new TRPCError({ code: REFUSAL_CODES[refusal.status], message: refusal.message });
+  if (!access) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
+  // Better Auth counted the key once for this request; each further call of a batch counts too.
+  if (access.credential === "api-key" && ctx.nextCall() > 1 && !(await chargeApiKeyCall(ctx.db, access.session.id))) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "This API key has made too many calls. Try again later." });
+  }
+  return next({ ctx: { user: access.user, session: access.session, access } });
 });
 
-/** Authorization: may they. Not an admin, or an impersonation session → FORBIDDEN. */
+/** Authorization: may they. Admin power needs the admin's own interactive session → FORBIDDEN otherwise. */
 export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!hasRole(ctx.user, "admin")) throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
-  if (ctx.session.impersonatedBy) throw new TRPCError({ code: "FORBIDDEN", message: "Stop impersonating to use admin actions" });
+  if (ctx.access.credential === "impersonation") throw new TRPCError({ code: "FORBIDDEN", message: "Stop impersonating to use admin actions" });
+  if (!ctx.access.admin) throw new TRPCError({ code: "FORBIDDEN", message: "Admins only" });
   return next();
 });
 
-/** Sensitive reads and changes: the sign-in behind the session must be recent. */
+/** Sensitive reads and changes: an interactive sign-in of the account's owner, made recently. */
 export const freshSessionProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!isFresh(ctx.session, ctx.config.session.freshAge)) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FRESH.message });
+  if (!ctx.access.fresh) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FRESH.message });
   return next();
 });
 
