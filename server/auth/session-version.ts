@@ -12,12 +12,12 @@ import { session, user } from "../../db/schema/index.js";
 export function sessionVersion(db: Db) {
   return async (current: { token: string }): Promise<string> => {
     const [row] = await db
-      .select({ sessionUpdatedAt: session.updatedAt, userUpdatedAt: user.updatedAt, role: user.role, banned: user.banned })
+      .select({ sessionCreatedAt: session.createdAt, sessionUpdatedAt: session.updatedAt, userUpdatedAt: user.updatedAt, role: user.role, banned: user.banned })
       .from(session)
       .innerJoin(user, eq(user.id, session.userId))
       .where(and(eq(session.token, current.token), gt(session.expiresAt, new Date())))
       .limit(1);
     if (!row) return "revoked";
-    return [row.sessionUpdatedAt.getTime(), row.userUpdatedAt.getTime(), row.role, row.banned].join(":");
+    return [row.sessionCreatedAt.getTime(), row.sessionUpdatedAt.getTime(), row.userUpdatedAt.getTime(), row.role, row.banned].join(":");
   };
 }
