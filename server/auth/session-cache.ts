@@ -98,6 +98,11 @@ export class SessionCache {
     }
   }
 
+  /** How many users the index holds entries for: what a change to a user may touch. */
+  indexedUsers(): number {
+    return this.byUser.size;
+  }
+
   /** Whether announcements are being received; the cache serves nothing while they are not. */
   get receiving(): boolean {
     return this.live;

@@ -10,6 +10,7 @@ import { refusalOf } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";
 import { baseProcedure } from "./init.js";
+import { spendWrite } from "./write-budget.js";
 
 export const publicProcedure = baseProcedure;
 
@@ -32,6 +33,14 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "This API key has made too many calls. Try again later." });
   }
   return next({ ctx: { user: access.user, session: access.session, access } });
+});
+
+/** Self-service changes (profile, settings, keys, sessions): a bounded number per account and minute. */
+export const selfServiceProcedure = protectedProcedure.use(async ({ ctx, next }) => {
+  if (!(await spendWrite(ctx.db, ctx.user.id, ctx.config.selfServiceWritesPerMinute))) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many changes in a minute. Try again shortly." });
+  }
+  return next();
 });
 
 /** Authorization: may they. Admin power needs the admin's own interactive session → FORBIDDEN otherwise. */

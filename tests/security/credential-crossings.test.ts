@@ -34,7 +34,7 @@ describe("credentials that cross", () => {
     const target = await signedUpClient(server, "target-refresh");
     const impersonator = await signedUpClient(server, "impersonator-refresh");
     await server.database.db.update(user).set({ role: "admin" }).where(eq(user.id, impersonator.userId));
-    expect((await impersonator.client.auth.admin.impersonateUser({ userId: target.userId })).error).toBeNull();
+    await impersonator.client.api.admin.users.impersonate.mutate({ userId: target.userId });
     const cookies = (await cookieOf(impersonator.client, server))
       .split("; ")
       // Without the cookie cache too, which lapses after five minutes anyway.
@@ -50,8 +50,7 @@ describe("credentials that cross", () => {
 
   it("lets an impersonation mint no API key, through Better Auth or the API", async () => {
     const target = await signedUpClient(server, "target-key");
-    const { error } = await admin.client.auth.admin.impersonateUser({ userId: target.userId });
-    expect(error).toBeNull();
+    await admin.client.api.admin.users.impersonate.mutate({ userId: target.userId });
     const cookie = await cookieOf(admin.client, server);
     const direct = await fetch(`${server.url}/api/auth/api-key/create`, {
       method: "POST",
@@ -68,7 +67,7 @@ describe("credentials that cross", () => {
     expect(viaApi.status).toBe(403);
     const keys = await target.client.api.apiKeys.list.query();
     expect(keys).toEqual([]);
-    await admin.client.auth.admin.stopImpersonating();
+    await admin.client.api.session.stopImpersonating.mutate();
   });
 
   it("refuses an API key on Better Auth's endpoints except get-session, so it mints no JWT and no key", async () => {
@@ -95,7 +94,7 @@ describe("credentials that cross", () => {
   it("refuses a banned user's API key on every call, settings.update included", async () => {
     const owner = await signedUpClient(server, "banned-key");
     const { key } = await owner.client.api.apiKeys.create.mutate({ name: "script" });
-    expect((await admin.client.auth.admin.banUser({ userId: owner.userId })).error).toBeNull();
+    await admin.client.api.admin.users.ban.mutate({ userId: owner.userId });
     const update = await fetch(`${server.url}/trpc/settings.update`, {
       method: "POST",
       headers: { "x-api-key": key, "content-type": "application/json" },

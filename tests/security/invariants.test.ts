@@ -114,31 +114,30 @@ async function prepare(state: State) {
   const impersonator = await signedUpClient(server, `impersonator-${state}`);
   await makeAdmin(impersonator.userId, impersonator.client);
   const target = await signedUpClient(server, `target-${state}`);
-  const { error } = await impersonator.client.auth.admin.impersonateUser({ userId: target.userId });
-  expect(error).toBeNull();
+  await impersonator.client.api.admin.users.impersonate.mutate({ userId: target.userId });
   const impersonation = await cookieOf(impersonator.client, server);
 
-  const admin = root.client.auth.admin;
+  const admin = root.client.api.admin.users;
   switch (state) {
     case "active":
       break;
     case "banned":
-      expect((await admin.banUser({ userId: main.userId })).error).toBeNull();
-      expect((await admin.banUser({ userId: impersonator.userId })).error).toBeNull();
+      await admin.ban.mutate({ userId: main.userId });
+      await admin.ban.mutate({ userId: impersonator.userId });
       break;
     case "deleted":
-      expect((await admin.removeUser({ userId: main.userId })).error).toBeNull();
-      expect((await admin.removeUser({ userId: impersonator.userId })).error).toBeNull();
+      await admin.remove.mutate({ userId: main.userId });
+      await admin.remove.mutate({ userId: impersonator.userId });
       break;
     case "demoted":
-      expect((await admin.setRole({ userId: main.userId, role: "user" })).error).toBeNull();
-      expect((await admin.setRole({ userId: impersonator.userId, role: "user" })).error).toBeNull();
+      await admin.setRole.mutate({ userId: main.userId, role: "user" });
+      await admin.setRole.mutate({ userId: impersonator.userId, role: "user" });
       break;
     case "revoked": {
       const keys = await main.client.api.apiKeys.list.query();
       for (const entry of keys) await main.client.api.apiKeys.delete.mutate({ id: entry.id });
-      expect((await admin.revokeUserSessions({ userId: main.userId })).error).toBeNull();
-      expect((await admin.revokeUserSessions({ userId: target.userId })).error).toBeNull();
+      await admin.sessions.revokeAll.mutate({ userId: main.userId });
+      await admin.sessions.revokeAll.mutate({ userId: target.userId });
       break;
     }
     case "stale":
@@ -169,7 +168,9 @@ async function allowed(probe: string, holder: Holder): Promise<boolean> {
   const get = (path: string) => fetch(`${server.url}${path}`, { headers });
   const answer = async (response: Response) => {
     expect(response.status, `${probe} answered ${response.status}`).toBeLessThan(500);
-    return response.status === 200 ? ((await response.json()) as Record<string, never>) : null;
+    // Whatever the probe answered, read loosely: each probe checks the one field it needs.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return response.status === 200 ? ((await response.json()) as any) : null;
   };
   switch (probe) {
     case "me.get":

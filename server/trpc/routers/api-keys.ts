@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { authCall } from "../auth-call.js";
 import { router } from "../init.js";
-import { freshSessionProcedure, protectedProcedure } from "../procedures.js";
+import { freshSessionProcedure, protectedProcedure, selfServiceProcedure } from "../procedures.js";
 
 const DAY = 24 * 60 * 60;
 
@@ -24,7 +24,7 @@ export const apiKeysRouter = router({
     const { apiKeys } = await authCall(ctx, ctx.auth.api.listApiKeys({ headers: ctx.headers, returnHeaders: true }));
     return apiKeys.map((key) => ({ id: key.id, name: key.name, start: key.start, expiresAt: key.expiresAt, lastRequest: key.lastRequest, createdAt: key.createdAt }));
   }),
-  delete: protectedProcedure.input(z.object({ id: z.string().min(1).max(255) }).strict()).mutation(async ({ ctx, input }) => {
+  delete: selfServiceProcedure.input(z.object({ id: z.string().min(1).max(255) }).strict()).mutation(async ({ ctx, input }) => {
     await authCall(ctx, ctx.auth.api.deleteApiKey({ headers: ctx.headers, body: { keyId: input.id }, returnHeaders: true }));
     return { deleted: true as const };
   }),

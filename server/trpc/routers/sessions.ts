@@ -3,7 +3,7 @@ import { z } from "zod";
 import { authCall } from "../auth-call.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
-import { freshSessionProcedure, protectedProcedure } from "../procedures.js";
+import { freshSessionProcedure, protectedProcedure, selfServiceProcedure } from "../procedures.js";
 
 const listOwnSessions = (ctx: Context) =>
   authCall(ctx, ctx.auth.api.listSessions({ headers: ctx.headers, returnHeaders: true }));
@@ -23,7 +23,7 @@ export const sessionsRouter = router({
   }),
 
   /** Revokes one of the caller's own sessions by id; tokens never leave the server. */
-  revoke: protectedProcedure.input(z.object({ id: z.string().min(1).max(255) })).mutation(async ({ ctx, input }) => {
+  revoke: selfServiceProcedure.input(z.object({ id: z.string().min(1).max(255) })).mutation(async ({ ctx, input }) => {
     const target = (await listOwnSessions(ctx)).find((entry) => entry.id === input.id);
     if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "No such session" });
     await authCall(
@@ -33,7 +33,7 @@ export const sessionsRouter = router({
     return { revoked: true as const };
   }),
 
-  revokeOthers: protectedProcedure.mutation(async ({ ctx }) => {
+  revokeOthers: selfServiceProcedure.mutation(async ({ ctx }) => {
     await authCall(ctx, ctx.auth.api.revokeOtherSessions({ headers: ctx.headers, returnHeaders: true }));
     return { revoked: true as const };
   }),
