@@ -67,6 +67,7 @@ const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.COOKIE_SAME_SITE === "none" && !env.BETTER_AUTH_URL?.startsWith("https://")) {
+    SELF_SERVICE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
       ctx.addIssue({ code: "custom", path: ["COOKIE_SAME_SITE"], message: "none needs an https BETTER_AUTH_URL (SameSite=None cookies must be Secure)" });
     }
     for (const [name, parts] of Object.entries({
@@ -178,3 +179,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
   };
 }
+    /** Profile, settings, key and session changes each account may make per minute. */
+    selfServiceWritesPerMinute: e.SELF_SERVICE_WRITES_PER_MINUTE,

@@ -7,7 +7,7 @@ import { toPublicUser } from "../../auth/public-session.js";
 import { pageFields } from "../../pagination/cursor.js";
 import { authCall } from "../auth-call.js";
 import { router } from "../init.js";
-import { protectedProcedure } from "../procedures.js";
+import { protectedProcedure, selfServiceProcedure } from "../procedures.js";
 
 const profileInput = z
   .object({
@@ -35,7 +35,7 @@ export const meRouter = router({
       };
     }),
 
-  update: protectedProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
+  update: selfServiceProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
     await authCall(ctx, ctx.auth.api.updateUser({ headers: ctx.headers, body: input, returnHeaders: true }));
     const [updated] = await ctx.db.select().from(user).where(eq(user.id, ctx.user.id));
     if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "Account no longer exists" });
