@@ -13,8 +13,8 @@ import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
-import { createMailer } from "./mail/create-mailer.js";
-import type { Mailer, Outbox } from "./mail/mailer.js";
+import { createMailDelivery } from "./mail/create-mailer.js";
+import type { Mailer } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
 import { restRoutes } from "./rest/routes.js";
 import { loadServiceRegistry } from "./service-auth/registry.js";
@@ -28,7 +28,6 @@ export interface BuildAppOptions {
   database: Database;
   /** Where log lines go (stdout by default); tests capture them here. */
   logStream?: { write(line: string): void };
-  mailer?: Mailer;
 }
 
 declare module "fastify" {
@@ -42,7 +41,7 @@ const SHUTDOWN_IDLE_GRACE_MS = 1_000;
 /** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
 const READ_ONLY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export async function buildApp({ config, database, logStream, mailer: givenMailer }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, database, logStream }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -58,7 +57,9 @@ export async function buildApp({ config, database, logStream, mailer: givenMaile
     // the preClose hook below closes them after a grace period instead.
     forceCloseConnections: false,
   });
-  const mailer: Mailer & Partial<Outbox> = givenMailer ?? createMailer(config, app.log);
+  const { mailer, worker: mailWorker } = createMailDelivery(config, database.db, app.log);
+  // Stops claiming mail and lets the send in flight finish and be recorded.
+  if (mailWorker) app.addHook("onClose", () => mailWorker.stop());
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
     : undefined;
@@ -114,7 +115,7 @@ export async function buildApp({ config, database, logStream, mailer: givenMaile
     databaseDown: () => database.ping().then(() => false, () => true),
   });
   await app.register(restRoutes, { access, database });
-  if (config.env === "development" && mailer.outbox) await app.register(devOutbox, { mailer });
+  if (config.env === "development" && !config.mail.smtpUrl && mailWorker) await app.register(devOutbox, { db: database.db });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",
     trpcOptions: {

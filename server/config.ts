@@ -49,6 +49,10 @@ const envSchema = z
     APP_NAME: z.string().min(1).max(64).default("keyway"),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
     MAIL_FROM: z.string().min(3).default("keyway <no-reply@localhost>"),
+    MAIL_DISABLED: flag(false),
+    MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
+    MAIL_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
     REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false", "1", "0"]).optional(),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
     GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
@@ -79,12 +83,20 @@ const envSchema = z
         ctx.addIssue({ code: "custom", path: [`${name}_*`], message: "set all of this provider's variables, or none" });
       }
     }
+    if (env.MAIL_DISABLED && env.SMTP_URL) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_DISABLED"], message: "contradicts SMTP_URL: set one of them" });
+    }
+    const verificationRequired =
+      env.REQUIRE_EMAIL_VERIFICATION === undefined ? env.NODE_ENV === "production" : env.REQUIRE_EMAIL_VERIFICATION === "true" || env.REQUIRE_EMAIL_VERIFICATION === "1";
+    if (env.MAIL_DISABLED && verificationRequired) {
+      ctx.addIssue({ code: "custom", path: ["MAIL_DISABLED"], message: "needs REQUIRE_EMAIL_VERIFICATION=false (nobody could confirm an address)" });
+    }
     if (env.NODE_ENV !== "production") return;
-    if (!env.SMTP_URL && env.REQUIRE_EMAIL_VERIFICATION !== "false" && env.REQUIRE_EMAIL_VERIFICATION !== "0") {
+    if (!env.SMTP_URL && !env.MAIL_DISABLED) {
       ctx.addIssue({
         code: "custom",
         path: ["SMTP_URL"],
-        message: "is required in production while email verification is required (REQUIRE_EMAIL_VERIFICATION)",
+        message: "is required in production (or MAIL_DISABLED=true to send no mail at all)",
       });
     }
     if (!env.BETTER_AUTH_SECRET) {
@@ -125,6 +137,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     mail: {
       smtpUrl: e.SMTP_URL,
       from: e.MAIL_FROM,
+      /** Explicitly no mail: messages are dropped, never stored or logged. */
+      disabled: e.MAIL_DISABLED,
+      /** Delivery attempts per message; the n-th retry waits MAIL_RETRY_BASE_SECONDS × 2^(n-1). */
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+      sendTimeoutSeconds: e.MAIL_SEND_TIMEOUT_SECONDS,
       /** On in production, off elsewhere, unless REQUIRE_EMAIL_VERIFICATION says otherwise. */
       requireEmailVerification:
         e.REQUIRE_EMAIL_VERIFICATION === undefined

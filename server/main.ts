@@ -3,6 +3,8 @@ import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+/** Room, past the drain, for a mail send in flight to finish and be recorded. */
+const SHUTDOWN_MAIL_MARGIN_MS = 5_000;
 
 async function main() {
   const config = loadConfig();
@@ -16,11 +18,11 @@ async function main() {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, "shutting down: draining, then finishing in-flight requests");
+    app.log.info({ signal }, "shutting down: draining, then finishing in-flight requests and mail");
     const deadline = setTimeout(() => {
       app.log.error("shutdown deadline passed; exiting");
       process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
+    }, Math.max(SHUTDOWN_DEADLINE_MS, config.shutdownDrainMs + config.mail.sendTimeoutSeconds * 1000 + SHUTDOWN_MAIL_MARGIN_MS));
     deadline.unref();
     app.startDraining();
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));

@@ -51,7 +51,46 @@ describe("configuration", () => {
     expect(stderr).toContain("BETTER_AUTH_SECRET is required in production");
     expect(stderr).toContain("BETTER_AUTH_URL is required in production");
     expect(stderr).toContain("TRUSTED_ORIGINS is required in production");
-    expect(stderr).toContain("SMTP_URL is required in production while email verification is required");
+    expect(stderr).toContain("SMTP_URL is required in production (or MAIL_DISABLED=true to send no mail at all)");
+  });
+
+  it("refuses production without a way to deliver mail even with verification off, unless mail is explicitly disabled", async () => {
+    const production = {
+      NODE_ENV: "production",
+      BETTER_AUTH_SECRET: "a-production-secret-of-at-least-32-characters",
+      BETTER_AUTH_URL: "https://auth.example.com",
+      TRUSTED_ORIGINS: "https://app.example.com",
+      REQUIRE_EMAIL_VERIFICATION: "false",
+    };
+    const { code, stderr } = await start(production);
+    expect(code).toBe(1);
+    expect(stderr).toContain("SMTP_URL is required in production");
+    expect(loadConfig({ ...production, MAIL_DISABLED: "true" }).mail).toMatchObject({ disabled: true, smtpUrl: undefined });
+  });
+
+  it("refuses MAIL_DISABLED beside SMTP_URL or with email verification required", () => {
+    const problems = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(problems({ MAIL_DISABLED: "true", SMTP_URL: "smtp://mail.example.com" })).toEqual(["MAIL_DISABLED contradicts SMTP_URL: set one of them"]);
+    expect(problems({ MAIL_DISABLED: "true", REQUIRE_EMAIL_VERIFICATION: "true" })).toEqual([
+      "MAIL_DISABLED needs REQUIRE_EMAIL_VERIFICATION=false (nobody could confirm an address)",
+    ]);
+    expect(problems({ MAIL_MAX_ATTEMPTS: "0", MAIL_RETRY_BASE_SECONDS: "-1" }).map((problem) => problem.split(" ")[0])).toEqual([
+      "MAIL_MAX_ATTEMPTS",
+      "MAIL_RETRY_BASE_SECONDS",
+    ]);
+  });
+
+  it("retries mail over more than an hour by default", () => {
+    const { maxAttempts, retryBaseSeconds } = loadConfig({}).mail;
+    const waited = Array.from({ length: maxAttempts - 1 }, (_, retry) => retryBaseSeconds * 2 ** retry).reduce((a, b) => a + b, 0);
+    expect(waited).toBeGreaterThan(60 * 60);
   });
 
   it("refuses a production secret shorter than 32 characters", async () => {

@@ -1,12 +1,44 @@
 import type { FastifyBaseLogger } from "fastify";
+import type { Db } from "../../db/client.js";
 import type { Config } from "../config.js";
-import { createOutboxMailer, type Mailer, type Outbox } from "./mailer.js";
-import { createSmtpMailer } from "./smtp-mailer.js";
+import type { Mailer } from "./mailer.js";
+import { enqueueMail } from "./outbox.js";
+import { smtpTransport } from "./smtp-mailer.js";
+import { type MailTransport, type MailWorker, startMailWorker } from "./worker.js";
 
-/** SMTP when SMTP_URL is set; otherwise the development outbox (logged, kept in memory). */
-export function createMailer(config: Config, log: FastifyBaseLogger): Mailer & Partial<Outbox> {
-  if (config.mail.smtpUrl) return createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from, log });
-  return createOutboxMailer((message) =>
-    log.info({ to: message.to, subject: message.subject, text: message.text }, "mail kept in the development outbox"),
-  );
+export interface MailDelivery {
+  mailer: Mailer;
+  /** Absent when mail is disabled. */
+  worker?: MailWorker;
+}
+
+/**
+ * Mail goes through the durable outbox (`mail_outbox`) and this instance's worker: to SMTP
+ * when SMTP_URL is set, otherwise (development, tests) into the development outbox, where
+ * GET /api/dev/outbox reads it. MAIL_DISABLED drops every message.
+ */
+export function createMailDelivery(config: Config, db: Db, log: FastifyBaseLogger): MailDelivery {
+  if (config.mail.disabled) {
+    return {
+      mailer: {
+        async send({ subject }) {
+          log.info({ subject }, "mail dropped: MAIL_DISABLED is set");
+        },
+      },
+    };
+  }
+  const transport: MailTransport = config.mail.smtpUrl
+    ? smtpTransport(config.mail.smtpUrl, config.mail.from)
+    : async (mail) => log.info({ mailId: mail.id, to: mail.to, subject: mail.subject }, "mail kept in the development outbox");
+  const { maxAttempts, retryBaseSeconds, sendTimeoutSeconds } = config.mail;
+  const worker = startMailWorker({ db, transport, log, maxAttempts, retryBaseSeconds, sendTimeoutSeconds });
+  return {
+    mailer: {
+      async send(message) {
+        await enqueueMail(db, message);
+        worker.wake();
+      },
+    },
+    worker,
+  };
 }

@@ -6,25 +6,20 @@ export interface MailMessage {
 }
 
 export interface Mailer {
-  /** Queues a message; never throws into the caller's request. */
+  /**
+   * Stores the message for delivery (committed when this resolves, so before the HTTP answer:
+   * Better Auth awaits its send callbacks). Delivery happens later, in the mail worker.
+   */
   send(message: MailMessage): Promise<void>;
 }
 
-export interface Outbox {
-  outbox: (MailMessage & { sentAt: Date })[];
-}
-
-const OUTBOX_SIZE = 100;
-
-/** Development delivery: every message is logged and kept in memory for the dev outbox. */
-export function createOutboxMailer(log: (message: MailMessage) => void = () => {}) {
-  const outbox: Outbox["outbox"] = [];
-  const mailer: Mailer & Outbox = {
+/** The CLI's mailer: its commands send no mail, and anything they did would be kept here. */
+export function createOutboxMailer() {
+  const outbox: (MailMessage & { sentAt: Date })[] = [];
+  const mailer: Mailer & { outbox: typeof outbox } = {
     outbox,
     async send(message) {
       outbox.unshift({ ...message, sentAt: new Date() });
-      outbox.length = Math.min(outbox.length, OUTBOX_SIZE);
-      log(message);
     },
   };
   return mailer;
