@@ -1,7 +1,6 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { admin, jwt } from "better-auth/plugins";
-import { redisStorage } from "@better-auth/redis-storage";
 import type { Redis } from "ioredis";
 import type { Db } from "../../db/client.js";
 import * as schema from "../../db/schema/index.js";
@@ -20,12 +19,13 @@ import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
 import { CLIENT_IP_HEADER } from "./auth-headers.js";
 import { auditLog } from "../audit/audit-plugin.js";
+import { redisRateLimits } from "./redis-rate-limits.js";
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
 export interface AuthDeps {
   mailer: Mailer;
-  /** Shared session storage and rate-limit counters for several instances. */
+  /** Rate-limit counters shared by several instances (sessions stay in PostgreSQL alone). */
   redis?: Redis;
 }
 
@@ -37,13 +37,15 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     secret: config.authSecret,
     trustedOrigins: config.trustedOrigins,
     database: drizzleAdapter(db, { provider: "pg", schema }),
-    secondaryStorage: deps.redis ? redisStorage({ client: deps.redis, keyPrefix: `${config.redisPrefix}auth:` }) : undefined,
     // One-time tokens (reset, magic link, OTP) stay in PostgreSQL, consumed atomically there.
     verification: { storeInDatabase: true },
     rateLimit: {
       enabled: config.rateLimit,
       // Shared by every instance: Redis when there is one, else the database.
-      storage: deps.redis ? "secondary-storage" : "database",
+      storage: "database",
+      customStorage: deps.redis ? redisRateLimits(deps.redis, `${config.redisPrefix}rate-limit:`) : undefined,
+      // Signing out needs a valid session and must work while the counters' Redis is down.
+      customRules: { "/sign-out": false },
     },
     ...mail,
     socialProviders: socialProviders(config),
