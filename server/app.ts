@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { STATUS_CODES } from "node:http";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
@@ -61,10 +62,13 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
   // Stops claiming mail and lets the send in flight finish and be recorded.
   if (mailWorker) app.addHook("onClose", () => mailWorker.stop());
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 2_000 })
+    ? // Commands fail at once while Redis is away and within a second when it stalls: a 503, never a wait.
+      new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000, commandTimeout: 1_000, enableOfflineQueue: false })
     : undefined;
   if (redis) {
     redis.on("error", (error) => app.log.warn({ err: error }, "redis error"));
+    // Without an offline queue, commands sent before the first connection would fail: wait for it, briefly.
+    await once(redis, "ready", { signal: AbortSignal.timeout(2_000) }).catch(() => {});
     app.addHook("onClose", async () => {
       await redis.quit().catch(() => redis.disconnect());
     });
@@ -114,7 +118,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     baseUrl: config.baseUrl,
     databaseDown: () => database.ping().then(() => false, () => true),
   });
-  await app.register(restRoutes, { access, database });
+  await app.register(restRoutes, { access, database, redis });
   if (config.env === "development" && !config.mail.smtpUrl && mailWorker) await app.register(devOutbox, { db: database.db });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",

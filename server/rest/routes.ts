@@ -1,5 +1,6 @@
 import { count, gt } from "drizzle-orm";
 import type { FastifyPluginAsync } from "fastify";
+import type { Redis } from "ioredis";
 import type { Database } from "../../db/client.js";
 import { session, user } from "../../db/schema/index.js";
 import type { AccessDecider } from "../auth/access.js";
@@ -8,7 +9,7 @@ import { githubScopes } from "../auth/scopes.js";
 import { accessLoader, requireAdmin, requireSession } from "./session-guards.js";
 
 /** Small REST contracts for curl-style clients and load balancers. */
-export const restRoutes: FastifyPluginAsync<{ access: AccessDecider; database: Database }> = async (app, { access, database }) => {
+export const restRoutes: FastifyPluginAsync<{ access: AccessDecider; database: Database; redis?: Redis }> = async (app, { access, database, redis }) => {
   app.decorateRequest("access", null);
   app.decorateRequest("accessRefusal", null);
 
@@ -16,7 +17,7 @@ export const restRoutes: FastifyPluginAsync<{ access: AccessDecider; database: D
 
   app.get("/ready", async (_request, reply) => {
     try {
-      await database.ping();
+      await Promise.all([database.ping(), redis?.ping()]);
       return { status: "ready" };
     } catch {
       return reply.code(503).header("retry-after", "5").send({ status: "unavailable" });
