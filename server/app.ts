@@ -17,6 +17,7 @@ import { isDependencyFailure } from "./http/errors.js";
 import { createMailDelivery } from "./mail/create-mailer.js";
 import type { Mailer } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
+import { startSweeper } from "./maintenance/sweeper.js";
 import { restRoutes } from "./rest/routes.js";
 import { loadServiceRegistry } from "./service-auth/registry.js";
 import { memoryReplayGuard, redisReplayGuard } from "./service-auth/replay.js";
@@ -90,6 +91,10 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     redis ? redisReplayGuard(redis, config.redisPrefix) : memoryReplayGuard(),
   );
   app.decorate("keyway", { config, database, auth, mailer });
+  if (config.sweep.intervalSeconds > 0) {
+    const sweeper = startSweeper(database.db, config.sweep.policy, config.sweep.intervalSeconds, app.log);
+    app.addHook("onClose", () => sweeper.stop());
+  }
 
   app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     if (isDependencyFailure(error)) {

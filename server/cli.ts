@@ -1,37 +1,40 @@
-import { Redis } from "ioredis";
 import { z } from "zod";
-import { openDatabase } from "../db/client.js";
+import { type Database, openDatabase } from "../db/client.js";
 import { createAuth } from "./auth/auth.js";
 import { ROLES } from "./auth/roles.js";
 import { createOutboxMailer } from "./mail/mailer.js";
-import { ConfigError, loadConfig } from "./config.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+import { sweep } from "./maintenance/sweep.js";
 
 const USAGE = `Usage: npm run keyway -- <command>
 
 Commands:
-  users:set-role <email> <${ROLES.join("|")}>   give an existing account a role`;
+  users:set-role <email> <${ROLES.join("|")}>   give an existing account a role
+  sweep                                  delete expired and spent rows now, and say how many per table`;
 
 const setRoleArgs = z.tuple([z.email(), z.enum(ROLES)]);
 
-async function main(argv: string[]) {
-  const [command, ...args] = argv;
-  if (command !== "users:set-role") {
-    console.error(USAGE);
-    return 2;
+async function withDatabase<T>(run: (database: Database, config: Config) => Promise<T>) {
+  const config = loadConfig();
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    await database.migrate();
+    return await run(database, config);
+  } finally {
+    await database.close();
   }
+}
+
+async function setRole(args: string[]) {
   const parsed = setRoleArgs.safeParse(args);
   if (!parsed.success) {
     console.error(`users:set-role needs an email and one of: ${ROLES.join(", ")}\n\n${USAGE}`);
     return 2;
   }
   const [email, role] = parsed.data;
-  const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
-  try {
-    await database.migrate();
-    // Through Better Auth's own adapter, so its copies of the user (Redis sessions) follow.
-    const auth = createAuth(config, database.db, { mailer: createOutboxMailer(), redis });
+  return withDatabase(async (database, config) => {
+    // Through Better Auth's own adapter, so its hooks (change notifications, audit) run.
+    const auth = createAuth(config, database.db, { mailer: createOutboxMailer() });
     const { internalAdapter } = await auth.$context;
     const found = await internalAdapter.findUserByEmail(email.toLowerCase());
     if (!found) {
@@ -41,10 +44,30 @@ async function main(argv: string[]) {
     const updated = await internalAdapter.updateUser(found.user.id, { role });
     console.log(`${updated?.email ?? email} now has role ${role}`);
     return 0;
-  } finally {
-    await database.close();
-    redis?.disconnect();
+  });
+}
+
+async function sweepNow(args: string[]) {
+  if (args.length > 0) {
+    console.error(`sweep takes no arguments\n\n${USAGE}`);
+    return 2;
   }
+  return withDatabase(async (database, config) => {
+    const report = await sweep(database.db, config.sweep.policy);
+    if (report.skipped) console.log("Another instance is sweeping right now; removed before it took over:");
+    else console.log("Removed:");
+    const width = Math.max(...Object.keys(report.removed).map((name) => name.length));
+    for (const [name, count] of Object.entries(report.removed)) console.log(`  ${name.padEnd(width)}  ${count}`);
+    return 0;
+  });
+}
+
+async function main(argv: string[]) {
+  const [command, ...args] = argv;
+  if (command === "users:set-role") return setRole(args);
+  if (command === "sweep") return sweepNow(args);
+  console.error(USAGE);
+  return 2;
 }
 
 main(process.argv.slice(2)).then(

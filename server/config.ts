@@ -45,6 +45,10 @@ const envSchema = z
     SESSION_FAST_PATH_MAX_ENTRIES: z.coerce.number().int().min(1).default(50_000),
     LOCKOUT_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
     LOCKOUT_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+    SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(10 * 60),
+    SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+    SWEEP_SENT_MAIL_DAYS: z.coerce.number().int().min(1).default(7),
+    SWEEP_FAILED_MAIL_DAYS: z.coerce.number().int().min(1).default(30),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     APP_NAME: z.string().min(1).max(64).default("keyway"),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -179,6 +183,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       fastPathMaxEntries: e.SESSION_FAST_PATH_MAX_ENTRIES,
     },
     lockout: { maxFailures: e.LOCKOUT_MAX_FAILURES, windowSeconds: e.LOCKOUT_WINDOW_SECONDS },
+    /** Deleting expired and spent rows: every `intervalSeconds` (0 = never), in batches. */
+    sweep: {
+      intervalSeconds: e.SWEEP_INTERVAL_SECONDS,
+      policy: {
+        batchSize: e.SWEEP_BATCH_SIZE,
+        lockoutWindowSeconds: e.LOCKOUT_WINDOW_SECONDS,
+        sentMailDays: e.SWEEP_SENT_MAIL_DAYS,
+        failedMailDays: e.SWEEP_FAILED_MAIL_DAYS,
+      },
+    },
     /** How long new requests get 503 before the listener closes on SIGTERM. */
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     oauth: {
