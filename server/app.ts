@@ -14,13 +14,14 @@ import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
+import { logRequest } from "./http/log-url.js";
 import { createMailDelivery } from "./mail/create-mailer.js";
 import type { Mailer } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
 import { startSweeper } from "./maintenance/sweeper.js";
 import { restRoutes } from "./rest/routes.js";
 import { loadServiceRegistry } from "./service-auth/registry.js";
-import { memoryReplayGuard, redisReplayGuard } from "./service-auth/replay.js";
+import { databaseReplayGuard } from "./service-auth/replay.js";
 import { serviceTokenVerifier } from "./service-auth/verify.js";
 import { contextFactory } from "./trpc/context.js";
 import { type AppRouter, appRouter } from "./trpc/router.js";
@@ -48,6 +49,8 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     logger: {
       level: config.logLevel,
       redact: ["req.headers.cookie", "req.headers.authorization", 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
+      // No token in a logged URL: query values and secret path segments are redacted.
+      serializers: { req: logRequest },
       ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: config.trustProxy,
@@ -88,7 +91,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
   const serviceTokens = serviceTokenVerifier(
     await loadServiceRegistry(config.services),
     config.services.audience,
-    redis ? redisReplayGuard(redis, config.redisPrefix) : memoryReplayGuard(),
+    databaseReplayGuard(database.db),
   );
   app.decorate("keyway", { config, database, auth, mailer });
   if (config.sweep.intervalSeconds > 0) {

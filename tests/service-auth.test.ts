@@ -76,13 +76,13 @@ describe("service-to-service calls", () => {
     const { client, userId } = await signedUpClient(server, "introspected");
     const signed = /session_token=([^;]+)/.exec(await cookieOf(client, server))![1]!;
     const billingClient = createServiceClient({ baseUrl: server.url, service: "billing", privateKey: billing.privateJwk });
-    expect(await billingClient.sessions.introspect.query({ token: signed })).toMatchObject({ active: true, userId });
+    expect(await billingClient.sessions.introspect.mutate({ token: signed })).toMatchObject({ active: true, userId });
     expect((await trpcError(billingClient.sessions.revokeForUser.mutate({ userId }))).data?.code).toBe("FORBIDDEN");
 
     const opsClient = createServiceClient({ baseUrl: server.url, service: "ops", privateKey: ops.privateJwk, algorithm: "ES256" });
     await opsClient.sessions.revokeForUser.mutate({ userId });
     expect((await trpcError(client.api.me.get.query())).data?.httpStatus).toBe(401);
-    expect(await billingClient.sessions.introspect.query({ token: signed })).toEqual({ active: false });
+    expect(await billingClient.sessions.introspect.mutate({ token: signed })).toEqual({ active: false });
   });
 
   it("refuse every bad token with 401", async () => {

@@ -35,6 +35,8 @@ export interface ServiceClientOptions {
 /**
  * A typed client for keyway's `service` router, for other backends. Every HTTP request
  * carries a freshly signed short-lived token: keyway refuses a token id it has seen.
+ * Calls that carry a secret are mutations (`sessions.introspect.mutate({ token })`), so the
+ * secret travels in the POST body and never in a URL.
  */
 export function createServiceClient(options: ServiceClientOptions) {
   const algorithm = options.algorithm ?? "EdDSA";

@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Db } from "../../db/client.js";
+import { serviceTokenUse } from "../../db/schema/index.js";
 
 /** Remembers token ids until they expire, so a captured token cannot be sent twice. */
 export interface ReplayGuard {
@@ -6,25 +7,19 @@ export interface ReplayGuard {
   firstUse(id: string, ttlMs: number): Promise<boolean>;
 }
 
-/** One instance: an in-memory map swept as entries expire. */
-export function memoryReplayGuard(): ReplayGuard {
-  const seen = new Map<string, number>();
+/**
+ * Used ids are rows in the database every instance shares, so a token is single-use across
+ * instances and restarts, with or without Redis. The insert that lands is the first use.
+ */
+export function databaseReplayGuard(db: Db): ReplayGuard {
   return {
     async firstUse(id, ttlMs) {
-      const now = Date.now();
-      for (const [key, until] of seen) if (until <= now) seen.delete(key);
-      if ((seen.get(id) ?? 0) > now) return false;
-      seen.set(id, now + ttlMs);
-      return true;
-    },
-  };
-}
-
-/** Several instances: SET NX with expiry in the shared Redis. */
-export function redisReplayGuard(redis: Redis, prefix: string): ReplayGuard {
-  return {
-    async firstUse(id, ttlMs) {
-      return (await redis.set(`${prefix}jti:${id}`, "1", "PX", Math.max(1, ttlMs), "NX")) === "OK";
+      const inserted = await db
+        .insert(serviceTokenUse)
+        .values({ id, expiresAt: new Date(Date.now() + Math.max(1, ttlMs)) })
+        .onConflictDoNothing({ target: serviceTokenUse.id })
+        .returning({ id: serviceTokenUse.id });
+      return inserted.length === 1;
     },
   };
 }

@@ -9,6 +9,15 @@ const adapter = async (ctx: Context) => (await ctx.auth.$context).internalAdapte
 type UserRecord = Parameters<typeof toPublicUser>[0] & { banned?: boolean | null };
 const describe = (found: UserRecord | null | undefined) => (found ? { ...toPublicUser(found), banned: found.banned ?? false } : null);
 
+/** The session token in a raw token or a (URL-encoded) signed cookie value; undefined if malformed. */
+function sessionTokenOf(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value).split(".")[0] || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** For other backends, each call gated by the permissions the registry grants the caller. */
 export const serviceRouter = router({
   users: router({
@@ -20,12 +29,15 @@ export const serviceRouter = router({
       .query(async ({ ctx, input }) => describe((await (await adapter(ctx)).findUserByEmail(input.email.toLowerCase()))?.user)),
   }),
   sessions: router({
-    /** Whether a user's session token (raw, or the signed cookie value) is valid, and whose it is. */
+    /**
+     * Whether a user's session token (raw, or the signed cookie value) is valid, and whose it is.
+     * A mutation so the token travels in the POST body, never in a URL that access logs keep.
+     */
     introspect: requireServicePermission("sessions:introspect")
       .input(z.object({ token: z.string().min(1).max(512) }).strict())
-      .query(async ({ ctx, input }) => {
-        const token = decodeURIComponent(input.token).split(".")[0]!;
-        const found = await (await adapter(ctx)).findSession(token);
+      .mutation(async ({ ctx, input }) => {
+        const token = sessionTokenOf(input.token);
+        const found = token ? await (await adapter(ctx)).findSession(token) : null;
         if (!found || new Date(found.session.expiresAt) <= new Date()) return { active: false as const };
         const session = found.session as typeof found.session & { activeOrganizationId?: string | null };
         return {
