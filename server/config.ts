@@ -71,11 +71,11 @@ const envSchema = z
     SERVICE_AUDIENCE: z.string().min(1).default("service:keyway"),
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024),
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50),
+    SELF_SERVICE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   })
   .superRefine((env, ctx) => {
     if (env.COOKIE_SAME_SITE === "none" && !env.BETTER_AUTH_URL?.startsWith("https://")) {
-    SELF_SERVICE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30),
       ctx.addIssue({ code: "custom", path: ["COOKIE_SAME_SITE"], message: "none needs an https BETTER_AUTH_URL (SameSite=None cookies must be Secure)" });
     }
     for (const [name, parts] of Object.entries({
@@ -208,8 +208,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     services: { json: e.SERVICES_JSON, file: e.SERVICES_FILE, audience: e.SERVICE_AUDIENCE },
     bodyLimit: e.BODY_LIMIT,
     trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
+    /** Profile, settings, key and session changes each account may make per minute. */
+    selfServiceWritesPerMinute: e.SELF_SERVICE_WRITES_PER_MINUTE,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
   };
 }
-    /** Profile, settings, key and session changes each account may make per minute. */
-    selfServiceWritesPerMinute: e.SELF_SERVICE_WRITES_PER_MINUTE,
