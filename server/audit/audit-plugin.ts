@@ -7,6 +7,16 @@ import { recordAuditEvent } from "./record.js";
 
 type Who = { user: { id: string }; session: Record<string, unknown> } | null | undefined;
 
+/** What an admin's update-user changed: the field names, and the new role or ban state (no other values). */
+function updatedFields(data: unknown) {
+  const changes = data && typeof data === "object" ? (data as Record<string, unknown>) : {};
+  return {
+    fields: Object.keys(changes).sort(),
+    ...("role" in changes ? { role: changes.role } : {}),
+    ...("banned" in changes ? { banned: changes.banned } : {}),
+  };
+}
+
 /** Records Better Auth's security-relevant actions in the audit log (see actions.ts). */
 export function auditLog(db: Db) {
   const actors = new WeakMap<object, Who>();
@@ -51,6 +61,7 @@ export function auditLog(db: Db) {
                 ...(typeof body.username === "string" ? { username: body.username } : {}),
                 ...(path === "/admin/set-role" ? { role: body.role } : {}),
                 ...(path === "/admin/ban-user" ? { reason: body.banReason ?? null, expiresIn: body.banExpiresIn ?? null } : {}),
+                ...(path === "/admin/update-user" ? updatedFields(body.data) : {}),
               },
             });
           }),

@@ -6,12 +6,20 @@ import { user } from "../../../db/schema/index.js";
 import { hasRole } from "../roles.js";
 
 /** Admin actions that can take the admin role away from their target. */
-const DEMOTING = new Set(["/admin/set-role", "/admin/ban-user", "/admin/remove-user"]);
+const DEMOTING = new Set(["/admin/set-role", "/admin/ban-user", "/admin/remove-user", "/admin/update-user"]);
 
-function takesAdminAway(path: string, body: { role?: unknown }) {
-  if (path !== "/admin/set-role") return true;
-  const roles = Array.isArray(body.role) ? body.role : [body.role];
-  return !roles.includes("admin");
+type DemotingBody = { role?: unknown; data?: { role?: unknown; banned?: unknown } };
+
+const withoutAdmin = (role: unknown) =>
+  !(Array.isArray(role) ? role : [role]).some((value) => typeof value === "string" && hasRole({ role: value }, "admin"));
+
+function takesAdminAway(path: string, body: DemotingBody) {
+  if (path === "/admin/set-role") return withoutAdmin(body.role);
+  if (path === "/admin/update-user") {
+    const data = body.data ?? {};
+    return ("role" in data && withoutAdmin(data.role)) || data.banned === true;
+  }
+  return true;
 }
 
 /** Admins who would remain, not counting `exceptUserId`. */
@@ -46,7 +54,10 @@ export function adminSafety(db: Db) {
             if (current?.session.impersonatedBy) {
               throw new APIError("FORBIDDEN", { code: "IMPERSONATION_SESSION", message: "Stop impersonating to use admin actions" });
             }
-            const body = (ctx.body ?? {}) as { userId?: unknown; role?: unknown };
+            // Only an admin learns whether an action would remove the last admin; anyone else
+            // gets Better Auth's own refusal (401/403) from the endpoint.
+            if (!current || !hasRole(current.user as { role?: string | null }, "admin")) return;
+            const body = (ctx.body ?? {}) as DemotingBody & { userId?: unknown };
             if (!DEMOTING.has(ctx.path ?? "") || typeof body.userId !== "string" || !takesAdminAway(ctx.path!, body)) return;
             const [target] = await db.select({ role: user.role }).from(user).where(eq(user.id, body.userId));
             if (target && hasRole(target, "admin") && (await otherActiveAdmins(db, body.userId)) === 0) {
