@@ -108,6 +108,61 @@ describe("the audit log", () => {
     expect((await trpcError(client.api.admin.audit.list.query({}))).data?.code).toBe("FORBIDDEN");
   });
 
+  it("pages by 3 through events written concurrently, each exactly once, to the microsecond", async () => {
+    const { client, userId } = await signedUpClient(server, "concurrent");
+    // 41 writes at once: on PostgreSQL many share a millisecond and differ only in microseconds.
+    // PGlite's clock keeps milliseconds, so 20 rows of one statement are a microsecond apart.
+    const written = await Promise.all([
+      server.database.db
+        .insert(auditEvent)
+        .values(Array.from({ length: 20 }, (_, i) => ({ actorUserId: userId, action: "test.concurrent", detail: { i }, occurredAt: sql`now() - interval '1 microsecond' * ${sql.raw(String(i))}` })))
+        .returning({ id: auditEvent.id }),
+      ...Array.from({ length: 21 }, (_, i) =>
+        server.database.db.insert(auditEvent).values({ actorUserId: userId, action: "test.concurrent", detail: { i: 20 + i } }).returning({ id: auditEvent.id }),
+      ),
+    ]);
+    const ids = written.flat().map((row) => row.id).sort();
+
+    const onePage = await admin.client.api.admin.audit.list.query({ actorUserId: userId, action: "test.concurrent", limit: 200 });
+    expect(onePage.events.map((event) => event.id).sort()).toEqual(ids);
+
+    const pagedAsAdmin: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { events: { id: string }[]; nextCursor: string | null } = await admin.client.api.admin.audit.list.query({ actorUserId: userId, action: "test.concurrent", limit: 3, cursor });
+      pagedAsAdmin.push(...page.events.map((event) => event.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pagedAsAdmin.map((id) => id).sort()).toEqual(ids);
+    expect(pagedAsAdmin).toEqual(onePage.events.map((event) => event.id));
+
+    const pagedAsOwner: string[] = [];
+    cursor = null;
+    do {
+      const page: { events: { id: string; action: string }[]; nextCursor: string | null } = await client.api.me.securityEvents.query({ limit: 3, cursor });
+      pagedAsOwner.push(...page.events.filter((event) => event.action === "test.concurrent").map((event) => event.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(pagedAsOwner).toEqual(pagedAsAdmin);
+  });
+
+  it("refuses a cursor it did not make with a field error", async () => {
+    const { client } = await signedUpClient(server, "cursors");
+    const forged = [
+      "not a cursor",
+      Buffer.from("2026-01-01T00:00:00.000Z|x").toString("base64url"),
+      Buffer.from(JSON.stringify(["2026-01-01T00:00:00Z", "x"])).toString("base64url"),
+      Buffer.from(JSON.stringify(["2026-01-01T00:00:00.000000Z", ""])).toString("base64url"),
+    ];
+    for (const cursor of forged) {
+      const refused = await trpcError(client.api.me.securityEvents.query({ limit: 3, cursor }));
+      expect(refused.data?.httpStatus).toBe(400);
+      expect(refused.data?.zodError?.fieldErrors.cursor).toEqual(["Not a cursor from this list"]);
+      const asAdmin = await trpcError(admin.client.api.admin.audit.list.query({ limit: 3, cursor }));
+      expect(asAdmin.data?.zodError?.fieldErrors.cursor).toEqual(["Not a cursor from this list"]);
+    }
+  });
+
   it("records password, email, two-factor, session and removal events", async () => {
     const { client, userId } = await signedUpClient(server, "lifecycle");
     await client.auth.changePassword({ currentPassword: PASSWORD, newPassword: "another long passphrase" });

@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditEvent } from "../db/schema/index.js";
+import { auditEvent, project } from "../db/schema/index.js";
 import type { KeywayClient } from "../sdk/src/index.js";
 import { newClient, PASSWORD, uniqueEmail } from "./helpers/clients.js";
 import { startServer, type TestServer } from "./helpers/server.js";
@@ -98,6 +99,38 @@ describe("organizations and their projects", () => {
     const third = await owner.client.api.projects.list.query({ limit: 2, cursor: second.nextCursor! });
     expect([...first.items, ...second.items, ...third.items].map((item) => item.name)).toEqual(["p4", "p3", "p2", "p1", "p0"]);
     expect(third.nextCursor).toBeNull();
+  });
+
+  it("pages by 3 through projects created concurrently, each exactly once", async () => {
+    const owner = await person("concurrent");
+    const organizationId = await orgOwnedBy(owner, "busy");
+    // 41 rows at once: on PostgreSQL many share a millisecond and differ only in microseconds.
+    // PGlite's clock keeps milliseconds, so 20 rows of one statement are a microsecond apart.
+    const written = await Promise.all([
+      server.database.db
+        .insert(project)
+        .values(Array.from({ length: 20 }, (_, i) => ({ id: randomUUID(), organizationId, name: `c${i}`, createdAt: sql`now() - interval '1 microsecond' * ${sql.raw(String(i))}` })))
+        .returning({ id: project.id }),
+      ...Array.from({ length: 21 }, (_, i) =>
+        server.database.db.insert(project).values({ id: randomUUID(), organizationId, name: `c${20 + i}` }).returning({ id: project.id }),
+      ),
+    ]);
+    const ids = written.flat().map((row) => row.id).sort();
+    const onePage = await owner.client.api.projects.list.query({ limit: 100 });
+    expect(onePage.items.map((item) => item.id).sort()).toEqual(ids);
+
+    const paged: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: { id: string }[]; nextCursor: string | null } = await owner.client.api.projects.list.query({ limit: 3, cursor });
+      paged.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(onePage.items.map((item) => item.id));
+
+    const forged = await trpcError(owner.client.api.projects.list.query({ limit: 3, cursor: "forged" }));
+    expect(forged.data?.httpStatus).toBe(400);
+    expect(forged.data?.zodError?.fieldErrors.cursor).toEqual(["Not a cursor from this list"]);
   });
 
   it("never let a user of organization B read, list, update or delete anything of organization A", async () => {

@@ -1,8 +1,8 @@
-import { and, desc, eq, gte, lt, lte, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lte, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "../../db/client.js";
 import { auditEvent } from "../../db/schema/index.js";
-import { decodeCursor, encodeCursor, pageFields } from "../pagination/cursor.js";
+import { afterCursor, cursorTime, pageFields, toPage } from "../pagination/cursor.js";
 
 export const auditFilters = z
   .object({
@@ -20,9 +20,8 @@ export type AuditFilters = z.infer<typeof auditFilters>;
 
 /** Newest first, with a cursor for the next page (null on the last one). */
 export async function listAuditEvents(db: Db, filters: AuditFilters, also?: SQL) {
-  const after = filters.cursor ? decodeCursor(filters.cursor) : undefined;
   const rows = await db
-    .select()
+    .select({ row: auditEvent, cursorAt: cursorTime(auditEvent.occurredAt) })
     .from(auditEvent)
     .where(
       and(
@@ -33,14 +32,11 @@ export async function listAuditEvents(db: Db, filters: AuditFilters, also?: SQL)
         filters.organizationId ? eq(auditEvent.organizationId, filters.organizationId) : undefined,
         filters.from ? gte(auditEvent.occurredAt, filters.from) : undefined,
         filters.to ? lte(auditEvent.occurredAt, filters.to) : undefined,
-        after
-          ? or(lt(auditEvent.occurredAt, after.at), and(eq(auditEvent.occurredAt, after.at), lt(auditEvent.id, after.id)))
-          : undefined,
+        afterCursor(auditEvent.occurredAt, auditEvent.id, filters.cursor),
       ),
     )
     .orderBy(desc(auditEvent.occurredAt), desc(auditEvent.id))
     .limit(filters.limit + 1);
-  const page = rows.slice(0, filters.limit);
-  const last = page[page.length - 1];
-  return { events: page, nextCursor: rows.length > filters.limit && last ? encodeCursor(last.occurredAt, last.id) : null };
+  const { page, nextCursor } = toPage(rows, filters.limit);
+  return { events: page, nextCursor };
 }

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { type AuditEventInsert, project } from "../../db/schema/index.js";
 import { recordAuditEvent } from "../audit/record.js";
-import { decodeCursor, encodeCursor } from "../pagination/cursor.js";
+import { afterCursor, cursorTime, toPage } from "../pagination/cursor.js";
 
 /** Every query here is scoped to one organization: ids from elsewhere simply do not exist. */
 export interface Tenant {
@@ -32,21 +32,18 @@ export async function getProject(tenant: Tenant, id: string) {
 }
 
 export async function listProjects(tenant: Tenant, page: { limit: number; cursor?: string | null }) {
-  const after = page.cursor ? decodeCursor(page.cursor) : undefined;
   const rows = await tenant.db
-    .select()
+    .select({ row: project, cursorAt: cursorTime(project.createdAt) })
     .from(project)
     .where(
       and(
         eq(project.organizationId, tenant.organizationId),
-        after ? or(lt(project.createdAt, after.at), and(eq(project.createdAt, after.at), lt(project.id, after.id))) : undefined,
+        afterCursor(project.createdAt, project.id, page.cursor),
       ),
     )
     .orderBy(desc(project.createdAt), desc(project.id))
     .limit(page.limit + 1);
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
-  const nextCursor = rows.length > page.limit && last ? encodeCursor(last.createdAt, last.id) : null;
+  const { page: items, nextCursor } = toPage(rows, page.limit);
   return { items, nextCursor };
 }
 
