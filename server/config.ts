@@ -56,6 +56,7 @@ const envSchema = z
     MAIL_DISABLED: flag(false),
     MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     MAIL_RETRY_BASE_SECONDS: z.coerce.number().positive().default(30),
+    MAIL_RETRY_MAX_SECONDS: z.coerce.number().positive().default(60 * 60),
     MAIL_SEND_TIMEOUT_SECONDS: z.coerce.number().positive().max(300).default(20),
     REQUIRE_EMAIL_VERIFICATION: z.enum(["true", "false", "1", "0"]).optional(),
     GITHUB_CLIENT_ID: z.string().min(1).optional(),
@@ -146,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       /** Delivery attempts per message; the n-th retry waits MAIL_RETRY_BASE_SECONDS × 2^(n-1). */
       maxAttempts: e.MAIL_MAX_ATTEMPTS,
       retryBaseSeconds: e.MAIL_RETRY_BASE_SECONDS,
+      /** No wait between two attempts is longer than this. */
+      retryMaxSeconds: e.MAIL_RETRY_MAX_SECONDS,
       sendTimeoutSeconds: e.MAIL_SEND_TIMEOUT_SECONDS,
       /** On in production, off elsewhere, unless REQUIRE_EMAIL_VERIFICATION says otherwise. */
       requireEmailVerification:

@@ -116,7 +116,7 @@ describe("an SMTP server that refuses, rejects the login, then offers a bad cert
   let server: TestServer;
   beforeAll(async () => {
     smtp = await startSmtpServer({ mode: "closed" });
-    server = await startServer({ SMTP_URL: smtp.url, MAIL_RETRY_BASE_SECONDS: "0.2", MAIL_MAX_ATTEMPTS: "100" });
+    server = await startServer({ SMTP_URL: smtp.url, MAIL_RETRY_BASE_SECONDS: "0.2", MAIL_RETRY_MAX_SECONDS: "1", MAIL_MAX_ATTEMPTS: "100" });
   });
   afterAll(async () => {
     await server?.close();

@@ -21,6 +21,7 @@ beforeAll(async () => {
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
     SMTP_URL: smtp.url,
     MAIL_RETRY_BASE_SECONDS: "0.2",
+    MAIL_RETRY_MAX_SECONDS: "1",
     MAIL_MAX_ATTEMPTS: "50",
   };
 });

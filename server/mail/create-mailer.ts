@@ -30,8 +30,8 @@ export function createMailDelivery(config: Config, db: Db, log: FastifyBaseLogge
   const transport: MailTransport = config.mail.smtpUrl
     ? smtpTransport(config.mail.smtpUrl, config.mail.from)
     : async (mail) => log.info({ mailId: mail.id, to: mail.to, subject: mail.subject }, "mail kept in the development outbox");
-  const { maxAttempts, retryBaseSeconds, sendTimeoutSeconds } = config.mail;
-  const worker = startMailWorker({ db, transport, log, maxAttempts, retryBaseSeconds, sendTimeoutSeconds });
+  const { maxAttempts, retryBaseSeconds, retryMaxSeconds, sendTimeoutSeconds } = config.mail;
+  const worker = startMailWorker({ db, transport, log, maxAttempts, retryBaseSeconds, retryMaxSeconds, sendTimeoutSeconds });
   return {
     mailer: {
       async send(message) {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, inArray, lte, min, sql } from "drizzle-orm";
+import { and, desc, eq, lte, min, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { mailOutbox } from "../../db/schema/index.js";
 import type { MailMessage } from "./mailer.js";
@@ -31,7 +31,9 @@ export async function claimDueMail(db: Db, leaseSeconds: number): Promise<Queued
   const [claimed] = await db
     .update(mailOutbox)
     .set({ attempts: sql`${mailOutbox.attempts} + 1`, nextAttemptAt: sql`now() + make_interval(secs => ${leaseSeconds})` })
-    .where(and(inArray(mailOutbox.id, next), due))
+    // `= (subquery)`, not `in`: a scalar subquery runs once, while a semi-join may be rescanned
+    // and, skipping its own locks, claim more rows than the one returned.
+    .where(and(eq(mailOutbox.id, sql`(${next})`), due))
     .returning({
       id: mailOutbox.id,
       to: mailOutbox.to,

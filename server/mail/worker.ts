@@ -12,6 +12,7 @@ export interface MailWorkerOptions {
   log: FastifyBaseLogger;
   maxAttempts: number;
   retryBaseSeconds: number;
+  retryMaxSeconds: number;
   sendTimeoutSeconds: number;
   /** How often an idle worker looks for mail queued by other instances. */
   pollMs?: number;
@@ -30,7 +31,7 @@ const DEFAULT_POLL_MS = 10_000;
 
 /** One per instance: claims due messages one at a time, sends them, records the outcome. */
 export function startMailWorker(options: MailWorkerOptions): MailWorker {
-  const { db, transport, log, maxAttempts, retryBaseSeconds, sendTimeoutSeconds, pollMs = DEFAULT_POLL_MS } = options;
+  const { db, transport, log, maxAttempts, retryBaseSeconds, retryMaxSeconds, sendTimeoutSeconds, pollMs = DEFAULT_POLL_MS } = options;
   const leaseSeconds = sendTimeoutSeconds + LEASE_MARGIN_SECONDS;
   let stopping = false;
   let woken = false;
@@ -88,7 +89,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
         log.error({ mailId: mail.id, subject: mail.subject, attempts: mail.attempts, reason }, "mail not delivered: gave up after the last attempt");
         return;
       }
-      const retryInSeconds = retryBaseSeconds * 2 ** (mail.attempts - 1);
+      const retryInSeconds = Math.min(retryBaseSeconds * 2 ** (mail.attempts - 1), retryMaxSeconds);
       await record("retry", () => scheduleRetry(db, mail.id, retryInSeconds, reason));
       log.warn({ mailId: mail.id, subject: mail.subject, attempt: mail.attempts, retryInSeconds, reason }, "mail delivery failed, will retry");
       return;

@@ -28,6 +28,8 @@ export async function startSmtpServer({ failFirst = 0, mode: initialMode = "acce
 
   const options = (mode: SmtpMode): SMTPServerOptions => ({
     authOptional: true,
+    // Switching modes closes the server: end its connections at once, not after 30 s.
+    closeTimeout: 100,
     disabledCommands: mode === "bad-tls" ? [] : ["STARTTLS"],
     onAuth(auth, _session, callback) {
       if (mode === "reject-auth") return callback(new Error("Invalid username or password"));
