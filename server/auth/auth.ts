@@ -8,7 +8,9 @@ import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
 import { adminSafety } from "./plugins/admin-safety.js";
+import { jwtClaims } from "./plugins/jwt-claims.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
+import { profileImage } from "./plugins/profile-image.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
 import { apiKeyPlugin } from "./api-keys.js";
 import { organizationPlugin } from "./organizations.js";
@@ -90,8 +92,9 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       ...providerPlugins(config),
       apiKeyPlugin(),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
-      jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m" } }),
+      jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m", definePayload: jwtClaims } }),
       passwordPolicy(),
+      profileImage(),
       accountLockout(db, config.lockout),
       requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),
     ],

@@ -30,7 +30,12 @@ export const meRouter = router({
         or(eq(auditEvent.actorUserId, ctx.user.id), eq(auditEvent.targetId, ctx.user.id)),
       );
       return {
-        events: events.map(({ id, occurredAt, action, ip, userAgent, impersonatorId }) => ({ id, occurredAt, action, ip, userAgent, byAdmin: impersonatorId !== null })),
+        // Where an event came from is the user's own only when they did it themselves; an
+        // admin's action on the account (directly or impersonating) shows no admin's IP or agent.
+        events: events.map(({ id, occurredAt, action, ip, userAgent, actorUserId, impersonatorId }) => {
+          const byAdmin = actorUserId !== ctx.user.id || impersonatorId !== null;
+          return { id, occurredAt, action, ip: byAdmin ? null : ip, userAgent: byAdmin ? null : userAgent, byAdmin };
+        }),
         nextCursor,
       };
     }),
