@@ -64,6 +64,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
           log.error({ err: error }, `mail outcome not recorded (${what}); the message may be sent again`);
           return;
         }
+        log.warn({ err: error, retryInMs: delay }, `mail outcome not recorded yet (${what}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
