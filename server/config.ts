@@ -67,6 +67,8 @@ const envSchema = z
     OIDC_ISSUER: z.url({ protocol: /^https?$/ }).optional(),
     OIDC_CLIENT_ID: z.string().min(1).optional(),
     OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    /** Whether the issuer's `email_verified: true` may attach its identity to an existing account. */
+    OIDC_TRUSTED_FOR_LINKING: flag(false),
     SERVICES_JSON: z.string().optional(),
     SERVICES_FILE: z.string().optional(),
     SERVICE_AUDIENCE: z.string().min(1).default("service:keyway"),
@@ -203,7 +205,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       google: e.GOOGLE_CLIENT_ID && e.GOOGLE_CLIENT_SECRET ? { clientId: e.GOOGLE_CLIENT_ID, clientSecret: e.GOOGLE_CLIENT_SECRET } : undefined,
       oidc:
         e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
-          ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
+          ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET, trustedForLinking: e.OIDC_TRUSTED_FOR_LINKING }
           : undefined,
       githubApiUrl: e.GITHUB_API_URL.replace(/\/+$/, ""),
     },

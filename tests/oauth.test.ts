@@ -168,3 +168,61 @@ describe("account linking", () => {
     }
   });
 });
+
+describe("OIDC account linking", () => {
+  // One issuer whose answers the test changes between sign-ins: it claims whatever address it likes.
+  const claimed: FakeUser = { id: 5005, login: "claimer", name: "Claimer", email: "", emailVerified: true };
+  let issuer: Awaited<ReturnType<typeof startOidcProvider>>;
+  let untrusted: TestServer;
+  let trusted: TestServer;
+  const env = (url: string) => ({ OIDC_ISSUER: url, OIDC_CLIENT_ID: "keyway-test", OIDC_CLIENT_SECRET: "oidc-secret", TRUSTED_ORIGINS: "http://app.example.test" });
+  beforeAll(async () => {
+    issuer = await startOidcProvider({ clientId: "keyway-test", clientSecret: "oidc-secret", user: claimed });
+    [untrusted, trusted] = await Promise.all([startServer(env(issuer.url)), startServer({ ...env(issuer.url), OIDC_TRUSTED_FOR_LINKING: "true" })]);
+  });
+  afterAll(async () => {
+    await Promise.all([untrusted?.close(), trusted?.close()]);
+    await issuer?.close();
+  });
+
+  /** A local account whose address is verified. */
+  async function victim(on: TestServer, label: string) {
+    const email = `${label}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const { data } = await newClient(on).auth.signUp.email({ email, password: PASSWORD, name: label });
+    await on.database.db.update(user).set({ emailVerified: true }).where(eq(user.id, data!.user.id));
+    return { email, userId: data!.user.id };
+  }
+
+  /** Signs in through the issuer claiming `email`; who the browser ends up signed in as, and the victim's providers. */
+  async function claim(on: TestServer, email: string, emailVerified: boolean, userId: string) {
+    Object.assign(claimed, { id: claimed.id + 1, email, emailVerified });
+    const browser = newClient(on);
+    const result = await redirectDance(browser, "oidc");
+    const session = await browser.api.session.get.query();
+    const providers = (await on.database.db.select().from(account).where(eq(account.userId, userId))).map((entry) => entry.providerId).sort();
+    return { signedInAs: session?.user.id ?? null, providers, failed: /error=/.test(result.location) };
+  }
+
+  it("does not link an issuer not trusted for linking, even with email_verified: true", async () => {
+    const { email, userId } = await victim(untrusted, "untrusted-verified");
+    expect(await claim(untrusted, email, true, userId)).toEqual({ signedInAs: null, providers: ["credential"], failed: true });
+  });
+
+  it("does not link a trusted issuer's unverified address", async () => {
+    const { email, userId } = await victim(trusted, "trusted-unverified");
+    expect(await claim(trusted, email, false, userId)).toEqual({ signedInAs: null, providers: ["credential"], failed: true });
+  });
+
+  it("links a trusted issuer's verified address onto the existing account", async () => {
+    const { email, userId } = await victim(trusted, "trusted-verified");
+    expect(await claim(trusted, email, true, userId)).toEqual({ signedInAs: userId, providers: ["credential", "oidc"], failed: false });
+  });
+
+  it("still signs up a brand-new OIDC user, with the issuer's verified address", async () => {
+    const email = `newcomer-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    Object.assign(claimed, { id: claimed.id + 1, email, emailVerified: true });
+    const browser = newClient(untrusted);
+    expect((await redirectDance(browser, "oidc")).location).not.toMatch(/error=/);
+    expect(await browser.api.me.get.query()).toMatchObject({ email, emailVerified: true });
+  });
+});

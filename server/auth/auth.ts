@@ -89,7 +89,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       auditLog(db),
       ...emailPlugins(config, deps.mailer),
       organizationPlugin(config, deps.mailer),
-      ...providerPlugins(config),
+      ...providerPlugins(config, db),
       apiKeyPlugin(),
       // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
       jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m", definePayload: jwtClaims } }),
