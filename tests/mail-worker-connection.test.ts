@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { mailOutbox } from "../db/schema/index.js";
 import { uniqueEmail } from "./helpers/clients.js";
 import { createPostgresDatabase, LOCAL_POSTGRES } from "./helpers/database.js";
@@ -64,5 +64,32 @@ describe("the mail worker losing its PostgreSQL connection mid-send", () => {
     });
     expect(smtp.count(email)).toBe(1);
     expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+  });
+});
+
+describe("a message the database refuses to queue", () => {
+  it("fails the request without its link or code reaching any log line", async () => {
+    const keyway = new pg.Client({ connectionString: database.url });
+    await keyway.connect();
+    await keyway.query(`create function refuse_mail() returns trigger language plpgsql as $$ begin raise exception 'no mail today'; end $$;
+      create trigger refuse_mail before insert on mail_outbox for each row execute function refuse_mail()`);
+    const printed = vi.spyOn(console, "error");
+    try {
+      const email = uniqueEmail("unqueued");
+      const response = await fetch(`${server.url}/api/auth/sign-in/magic-link`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: server.url },
+        body: JSON.stringify({ email, callbackURL: "/" }),
+      });
+      expect(response.status).toBeGreaterThanOrEqual(500);
+      expect(server.logs().some((line) => line.msg === "mail not queued" && line.subject === "Your sign-in link")).toBe(true);
+      const everything = [...server.logs().map((line) => JSON.stringify(line)), ...printed.mock.calls.map((call) => call.map(String).join(" "))].join("\n");
+      expect(everything).not.toContain("magic-link/verify");
+      expect(everything).not.toContain("token=");
+    } finally {
+      printed.mockRestore();
+      await keyway.query("drop trigger refuse_mail on mail_outbox; drop function refuse_mail()");
+      await keyway.end();
+    }
   });
 });

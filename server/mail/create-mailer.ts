@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from "fastify";
 import type { Db } from "../../db/client.js";
 import type { Config } from "../config.js";
+import { DependencyUnavailableError, isDependencyFailure } from "../http/errors.js";
 import type { Mailer } from "./mailer.js";
 import { enqueueMail } from "./outbox.js";
 import { smtpTransport } from "./smtp-mailer.js";
@@ -35,7 +36,15 @@ export function createMailDelivery(config: Config, db: Db, log: FastifyBaseLogge
   return {
     mailer: {
       async send(message) {
-        await enqueueMail(db, message);
+        try {
+          await enqueueMail(db, message);
+        } catch (error) {
+          // The driver's error quotes the statement's parameters, the link or code among them:
+          // neither it nor its cause may reach a log line (Better Auth logs what a callback throws).
+          const code = (error as { cause?: { code?: unknown } }).cause?.code;
+          log.error({ code, subject: message.subject }, "mail not queued");
+          throw isDependencyFailure(error) ? new DependencyUnavailableError(undefined) : new Error("mail could not be queued");
+        }
         worker.wake();
       },
     },

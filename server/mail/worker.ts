@@ -29,6 +29,12 @@ export interface MailWorker {
 const LEASE_MARGIN_SECONDS = 60;
 const DEFAULT_POLL_MS = 10_000;
 
+/** The driver's own message: Drizzle's wrapper quotes the statement's parameters (recipients among them). */
+const databaseReason = (error: unknown) => {
+  const { cause } = error as { cause?: unknown };
+  return cause instanceof Error ? cause.message : error instanceof Error ? error.message : String(error);
+};
+
 /** One per instance: claims due messages one at a time, sends them, records the outcome. */
 export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const { db, transport, log, maxAttempts, retryBaseSeconds, retryMaxSeconds, sendTimeoutSeconds, pollMs = DEFAULT_POLL_MS } = options;
@@ -61,10 +67,10 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
         return;
       } catch (error) {
         if (Date.now() + delay > giveUpAt) {
-          log.error({ err: error }, `mail outcome not recorded (${what}); the message may be sent again`);
+          log.error({ reason: databaseReason(error) }, `mail outcome not recorded (${what}); the message may be sent again`);
           return;
         }
-        log.warn({ err: error, retryInMs: delay }, `mail outcome not recorded yet (${what}); retrying`);
+        log.warn({ reason: databaseReason(error), retryInMs: delay }, `mail outcome not recorded yet (${what}); retrying`);
         await new Promise((resolve) => setTimeout(resolve, delay));
       }
     }
@@ -106,7 +112,7 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
       try {
         mail = await claimDueMail(db, leaseSeconds);
       } catch (error) {
-        log.warn({ err: error }, "mail queue unavailable; will look again");
+        log.warn({ reason: databaseReason(error) }, "mail queue unavailable; will look again");
       }
       if (mail) await deliver(mail);
       else await idle();
