@@ -1,3 +1,4 @@
+import { tryGetCurrentAuthEndpointContext } from "@better-auth/core/context";
 import type { BetterAuthOptions } from "better-auth";
 import { emailOTP, magicLink, twoFactor, username } from "better-auth/plugins";
 import type { Config } from "../config.js";
@@ -22,18 +23,25 @@ export function emailOptions(config: Config, mailer: Mailer) {
       resetPasswordTokenExpiresIn: 60 * 60,
       // The answer to a sign-up of an existing address must look exactly like a new account,
       // plugin fields included (the admin plugin's role is otherwise null here and "user" there).
-      customSyntheticUser: ({ coreFields, additionalFields, id }) => ({
-        ...coreFields,
-        role: "user",
-        banned: false,
-        banReason: null,
-        banExpires: null,
-        username: null,
-        displayUsername: null,
-        twoFactorEnabled: false,
-        ...additionalFields,
-        id,
-      }),
+      // The username plugin stores the username in lower case and the display username as
+      // given (the username as sent when none is), so the synthetic answer does the same.
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => {
+        const body = (tryGetCurrentAuthEndpointContext()?.body ?? {}) as { username?: unknown; displayUsername?: unknown };
+        const username = typeof body.username === "string" ? body.username : null;
+        const displayUsername = typeof body.displayUsername === "string" ? body.displayUsername : username;
+        return {
+          ...coreFields,
+          role: "user",
+          banned: false,
+          banReason: null,
+          banExpires: null,
+          username: username?.toLowerCase() ?? null,
+          displayUsername,
+          twoFactorEnabled: false,
+          ...additionalFields,
+          id,
+        };
+      },
       sendResetPassword: async ({ user, url }) => send(user.email, templates.resetPassword(url)),
     },
     emailVerification: {

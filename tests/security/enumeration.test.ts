@@ -53,6 +53,23 @@ describe("no account enumeration", () => {
     );
   });
 
+  it("sign-up with a username answers alike for known and unknown addresses, username normalised the same way", async () => {
+    const { email } = await signedUpClient(server, "named");
+    /** The answer with this call's own username (as sent, and as stored in lower case) blanked. */
+    const signUp = async (address: string, fields: { username: string; displayUsername?: string }) => {
+      const { body, status } = await answer(await post("/api/auth/sign-up/email", { email: address, password: PASSWORD, name: "X", ...fields }));
+      const names = [fields.displayUsername, fields.username, fields.username.toLowerCase()].filter((name): name is string => Boolean(name));
+      return { status, body: names.reduce((text, name, index) => text.replaceAll(`"${name}"`, `"<name ${index}>"`), body) };
+    };
+    const fresh = () => `Neo_${crypto.randomUUID().slice(0, 8)}`;
+    const [taken, unknown] = [fresh(), fresh()];
+    expect(await signUp(email, { username: taken })).toEqual(await signUp(uniqueEmail("named-new"), { username: unknown }));
+    const [takenAgain, unknownAgain] = [fresh(), fresh()];
+    expect(await signUp(email, { username: takenAgain, displayUsername: `${takenAgain}!` })).toEqual(
+      await signUp(uniqueEmail("named-new"), { username: unknownAgain, displayUsername: `${unknownAgain}!` }),
+    );
+  });
+
   it("refuses password-reset redirects to untrusted places", async () => {
     const { email } = await signedUpClient(server, "redirected");
     for (const redirectTo of ["https://evil.example/reset", "//evil.example", "/\\evil.example"]) {
