@@ -59,7 +59,7 @@ export type AppRouterRecord = {
       byEmail: TRPCQueryProcedure<{ input: { email: string }; output: null | { banned: boolean; id: string; email: string; name: string; emailVerified: boolean; image: null | string; role: string; twoFactorEnabled: boolean; createdAt: Date; updatedAt: Date }; meta: object }>;
     };
     sessions: {
-      introspect: TRPCMutationProcedure<{ input: { token: string }; output: { active: false; userId?: undefined; email?: undefined; expiresAt?: undefined; activeOrganizationId?: undefined } | { active: true; userId: string; email: string; expiresAt: Date; activeOrganizationId: null | string }; meta: object }>;
+      introspect: TRPCMutationProcedure<{ input: { token: string }; output: { active: false; userId?: undefined; impersonatedBy?: undefined; email?: undefined; expiresAt?: undefined; activeOrganizationId?: undefined } | { active: true; userId: string; impersonatedBy: null | string; email: string; expiresAt: Date; activeOrganizationId: null | string }; meta: object }>;
       revokeForUser: TRPCMutationProcedure<{ input: { userId: string }; output: { revoked: true }; meta: object }>;
     };
   };

@@ -62,6 +62,8 @@ const PROBES: Record<Surface, { name: string; needs: keyof ReturnType<typeof exp
 interface Holder {
   /** The user the credential acts for. */
   userId: string;
+  /** The session token behind a cookie credential, as a service would introspect it. */
+  sessionToken?: string;
   headers: () => Promise<Record<string, string>>;
 }
 
@@ -154,10 +156,11 @@ async function prepare(state: State) {
   }
 
   const fixed = (headers: Record<string, string>) => async () => headers;
-  holders.set(`cookie:${state}`, { userId: main.userId, headers: fixed({ cookie: onlySessionCookie(cookies) }) });
+  const tokenIn = (jar: string) => decodeURIComponent(onlySessionCookie(jar).slice(SESSION_COOKIE.length + 1));
+  holders.set(`cookie:${state}`, { userId: main.userId, sessionToken: tokenIn(cookies), headers: fixed({ cookie: onlySessionCookie(cookies) }) });
   holders.set(`cookie-cache:${state}`, { userId: main.userId, headers: fixed({ cookie: cookies }) });
   holders.set(`api-key:${state}`, { userId: main.userId, headers: fixed({ "x-api-key": key }) });
-  holders.set(`impersonation:${state}`, { userId: target.userId, headers: fixed({ cookie: impersonation }) });
+  holders.set(`impersonation:${state}`, { userId: target.userId, sessionToken: tokenIn(impersonation), headers: fixed({ cookie: impersonation }) });
   holders.set(`jwt:${state}`, { userId: main.userId, headers: fixed({ authorization: `Bearer ${jwt}` }) });
   holders.set(`service-token:${state}`, { userId: main.userId, headers: async () => ({ authorization: `Bearer ${await serviceToken()}` }) });
 }
@@ -206,7 +209,7 @@ beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair("EdDSA", { extractable: true });
   service = { publicJwk: await exportJWK(publicKey), privateJwk: await exportJWK(privateKey) };
   server = await startServer({
-    SERVICES_JSON: JSON.stringify({ services: { matrix: { keys: [service.publicJwk], permissions: ["users:read"] } } }),
+    SERVICES_JSON: JSON.stringify({ services: { matrix: { keys: [service.publicJwk], permissions: ["users:read", "sessions:introspect"] } } }),
   });
   root = await signedUpClient(server, "root");
   await makeAdmin(root.userId, root.client);
@@ -232,5 +235,25 @@ describe("security invariants: credential × account state × surface", () => {
       }
       expect(seen).toEqual(want);
     });
+  }
+});
+
+describe("security invariants: a service introspecting a session sees the same standing", () => {
+  for (const credential of ["cookie", "impersonation"] as const) {
+    for (const state of STATES) {
+      const active = expected(credential, state).user;
+      it(`${credential} × ${state} × service.sessions.introspect: ${active ? "active" : "inactive"}`, async () => {
+        const holder = holders.get(`${credential}:${state}`)!;
+        const response = await fetch(`${server.url}/trpc/service.sessions.introspect`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${await serviceToken()}`, "content-type": "application/json" },
+          body: JSON.stringify({ json: { token: holder.sessionToken } }),
+        });
+        expect(response.status).toBe(200);
+        const answer = ((await response.json()) as { result: { data: { json: { active: boolean; userId?: string } } } }).result.data.json;
+        expect(answer.active).toBe(active);
+        if (active) expect(answer.userId).toBe(holder.userId);
+      });
+    }
   }
 });

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { standingOf } from "../../auth/access.js";
+import type { AuthSession } from "../../auth/auth.js";
 import { toPublicUser } from "../../auth/public-session.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
@@ -39,10 +41,15 @@ export const serviceRouter = router({
         const token = sessionTokenOf(input.token);
         const found = token ? await (await adapter(ctx)).findSession(token) : null;
         if (!found || new Date(found.session.expiresAt) <= new Date()) return { active: false as const };
+        // The same standing every other surface applies: a banned user or an ended impersonation is inactive.
+        // The adapter's rows hold every plugin field (ban, role); its type names only the core ones.
+        const { access } = await standingOf(ctx.db, found as AuthSession, false, ctx.config.session.freshAge);
+        if (!access) return { active: false as const };
         const session = found.session as typeof found.session & { activeOrganizationId?: string | null };
         return {
           active: true as const,
           userId: found.user.id,
+          impersonatedBy: access.impersonatedBy,
           email: found.user.email,
           expiresAt: new Date(found.session.expiresAt),
           activeOrganizationId: session.activeOrganizationId ?? null,
