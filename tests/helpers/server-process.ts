@@ -19,11 +19,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `npm start`'s command (node --max-semi-space-size=64 --import tsx server/main.ts) as its own process. */
-export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+/** `npm start`'s node arguments; the built artifact's are `["dist/server/main.js"]`. */
+export const DEV_SERVER_ARGS = ["--max-semi-space-size=64", "--import", "tsx", "server/main.ts"];
+
+/** Starts `npm start`'s command (or node with `args`) as its own process. */
+export async function startServerProcess(env: Record<string, string>, args = DEV_SERVER_ARGS): Promise<ServerProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ["--max-semi-space-size=64", "--import", "tsx", "server/main.ts"], {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", PORT: String(port), BETTER_AUTH_URL: url, LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
