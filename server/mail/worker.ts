@@ -28,6 +28,7 @@ export interface MailWorker {
 /** Time a claimed message stays reserved beyond its send's timeout, to record the outcome. */
 const LEASE_MARGIN_SECONDS = 60;
 const DEFAULT_POLL_MS = 10_000;
+const MIN_IDLE_MS = 100;
 
 /** The driver's own message: Drizzle's wrapper quotes the statement's parameters (recipients among them). */
 const databaseReason = (error: unknown) => {
@@ -46,7 +47,8 @@ export function startMailWorker(options: MailWorkerOptions): MailWorker {
   const idle = async () => {
     if (woken || stopping) return;
     const due = await nextDueAt(db).catch(() => undefined);
-    const wait = due ? Math.min(Math.max(due.getTime() - Date.now(), 0), pollMs) : pollMs;
+    // A row due but not claimed is locked by someone else for a moment: look again soon, not at once.
+    const wait = due ? Math.min(Math.max(due.getTime() - Date.now(), MIN_IDLE_MS), pollMs) : pollMs;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, wait);
       wakeUp = () => {
