@@ -10,6 +10,7 @@ const USAGE = `Usage: npm run keyway -- <command>
 
 Commands:
   users:set-role <email> <${ROLES.join("|")}>   give an existing account a role
+  migrate                                apply pending database migrations, then exit
   sweep                                  delete expired and spent rows now, and say how many per table`;
 
 const setRoleArgs = z.tuple([z.email(), z.enum(ROLES)]);
@@ -47,6 +48,18 @@ async function setRole(args: string[]) {
   });
 }
 
+async function migrateNow(args: string[]) {
+  if (args.length > 0) {
+    console.error(`migrate takes no arguments\n\n${USAGE}`);
+    return 2;
+  }
+  // withDatabase applies the pending migrations before anything else.
+  return withDatabase(async () => {
+    console.log("Migrations applied: the database schema is up to date.");
+    return 0;
+  });
+}
+
 async function sweepNow(args: string[]) {
   if (args.length > 0) {
     console.error(`sweep takes no arguments\n\n${USAGE}`);
@@ -65,6 +78,7 @@ async function sweepNow(args: string[]) {
 async function main(argv: string[]) {
   const [command, ...args] = argv;
   if (command === "users:set-role") return setRole(args);
+  if (command === "migrate") return migrateNow(args);
   if (command === "sweep") return sweepNow(args);
   console.error(USAGE);
   return 2;

@@ -49,6 +49,7 @@ const envSchema = z
     SWEEP_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
     SWEEP_SENT_MAIL_DAYS: z.coerce.number().int().min(1).default(7),
     SWEEP_FAILED_MAIL_DAYS: z.coerce.number().int().min(1).default(30),
+    MIGRATE_ON_START: flag(true),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     APP_NAME: z.string().min(1).max(64).default("keyway"),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -164,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     dbPoolMax: e.DB_POOL_MAX,
+    /** Off when migrations run as their own step (`keyway migrate`) before the replicas start. */
+    migrateOnStart: e.MIGRATE_ON_START,
     redisUrl: e.REDIS_URL,
     /** Namespace of every key keyway writes to Redis, so deployments can share a server. */
     redisPrefix: e.REDIS_PREFIX,

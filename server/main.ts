@@ -9,7 +9,7 @@ const SHUTDOWN_MAIL_MARGIN_MS = 5_000;
 async function main() {
   const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
-  await database.migrate();
+  if (config.migrateOnStart) await database.migrate();
   const app = await buildApp({ config, database });
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: database.kind, baseUrl: config.baseUrl }, "keyway is up");
