@@ -30,6 +30,7 @@ export async function startBenchServer() {
     TRUSTED_ORIGINS: "http://app.example.test",
     // Bench users sign in right after signing up; there is no mail server to verify them.
     REQUIRE_EMAIL_VERIFICATION: "false",
+    MAIL_DISABLED: "true",
     UV_THREADPOOL_SIZE: String(POOL),
     // Sign-ins come from one address here; the limiter would measure itself, not the service.
     RATE_LIMIT: "false",

@@ -53,7 +53,7 @@ describe("request limits and malformed input", () => {
 describe("production error bodies", () => {
   let prod: TestServer;
   beforeAll(async () => {
-    prod = await startServer({ NODE_ENV: "production", TRUSTED_ORIGINS: "http://app.example.test", REQUIRE_EMAIL_VERIFICATION: "false" });
+    prod = await startServer({ NODE_ENV: "production", TRUSTED_ORIGINS: "http://app.example.test", REQUIRE_EMAIL_VERIFICATION: "false", MAIL_DISABLED: "true" });
   });
   afterAll(() => prod?.close());
 
