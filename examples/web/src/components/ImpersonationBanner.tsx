@@ -15,7 +15,7 @@ export function ImpersonationBanner() {
     action.mutate(async () => {
       await client.api.session.stopImpersonating.mutate();
       await client.getSession(); // the admin's own session is back: tell every listener
-      navigate("/admin");
+      void navigate("/admin");
     });
 
   return (

@@ -12,7 +12,7 @@ export function Layout() {
 
   const signOut = async () => {
     await client.signOut();
-    navigate("/login", { replace: true });
+    void navigate("/login", { replace: true });
   };
 
   return (

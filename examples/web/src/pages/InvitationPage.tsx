@@ -17,7 +17,7 @@ export function InvitationPage() {
     },
     onSuccess: async () => {
       await queryClient.invalidateQueries();
-      navigate("/projects");
+      void navigate("/projects");
     },
   });
   const reject = useMutation({ mutationFn: () => unwrap(client.auth.organization.rejectInvitation({ invitationId })) });

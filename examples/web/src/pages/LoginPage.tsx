@@ -34,8 +34,8 @@ export function LoginPage() {
       const result = await unwrap(
         client.auth.signIn.email({ email: String(form.get("email")), password: String(form.get("password")) }),
       );
-      if (result.twoFactorRedirect) navigate(`/two-factor?returnTo=${encodeURIComponent(returnTo)}`);
-      else navigate(returnTo, { replace: true });
+      if (result.twoFactorRedirect) void navigate(`/two-factor?returnTo=${encodeURIComponent(returnTo)}`);
+      else void navigate(returnTo, { replace: true });
     });
   };
 
@@ -71,7 +71,7 @@ export function LoginPage() {
     const otp = String(new FormData(event.currentTarget).get("otp"));
     run(async () => {
       await unwrap(client.auth.signIn.emailOtp({ email: otpSentTo!, otp }));
-      navigate(returnTo, { replace: true });
+      void navigate(returnTo, { replace: true });
     });
   };
 

@@ -32,7 +32,7 @@ export function SignUpPage() {
         }),
       );
       // Without a token the API wants the address verified first (REQUIRE_EMAIL_VERIFICATION).
-      if (token) navigate(returnTo, { replace: true });
+      if (token) void navigate(returnTo, { replace: true });
       else setVerifyAt(email);
     });
   };

@@ -40,7 +40,7 @@ export function TwoFactorPage() {
       if (method === "totp") await unwrap(twoFactor.verifyTotp({ code, trustDevice }));
       else if (method === "backup") await unwrap(twoFactor.verifyBackupCode({ code, trustDevice }));
       else await unwrap(twoFactor.verifyOtp({ code, trustDevice }));
-      navigate(returnTo, { replace: true });
+      void navigate(returnTo, { replace: true });
     });
   };
 
