@@ -7,6 +7,7 @@ import * as schema from "../../db/schema/index.js";
 import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
+import { oneTimeSecrets } from "./plugins/one-time-secrets.js";
 import { adminSafety } from "./plugins/admin-safety.js";
 import { jwtClaims } from "./plugins/jwt-claims.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
@@ -96,6 +97,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       passwordPolicy(),
       profileImage(),
       accountLockout(db, config.lockout),
+      oneTimeSecrets(db),
       requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),
     ],
   });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newClient, PASSWORD, uniqueEmail } from "../helpers/clients.js";
+import { cookieOf, newClient, PASSWORD, signedUpClient, uniqueEmail } from "../helpers/clients.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 import { codeIn, linkIn, startSmtpServer } from "../helpers/smtp.js";
 
@@ -58,5 +58,69 @@ describe("a one-time token used 10 times at once succeeds exactly once", () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(1);
     expect(statuses.filter((status) => status >= 500)).toEqual([]);
+  });
+});
+
+describe("a one-time secret dies when what it guards changes", () => {
+  const resetTokens = (email: string) =>
+    smtp.inbox
+      .filter((mail) => mail.to === email && /Reset your password/.test(mail.subject))
+      .map((mail) => new URL(linkIn(mail)).pathname.split("/").pop()!);
+
+  async function resetLink(email: string) {
+    const before = resetTokens(email).length;
+    await newClient(server).auth.requestPasswordReset({ email, redirectTo: "/reset" });
+    await expect.poll(() => resetTokens(email).length).toBe(before + 1);
+    return resetTokens(email).at(-1)!;
+  }
+
+  const reset = (token: string, newPassword = "a passphrase set by reset") => post("/api/auth/reset-password", { token, newPassword });
+
+  it("a reset link stops working once the owner changes the password", async () => {
+    const { client, email } = await signedUpClient(server, "reset-then-change");
+    const token = await resetLink(email);
+    expect((await client.auth.changePassword({ currentPassword: PASSWORD, newPassword: "the owner's new passphrase" })).error).toBeNull();
+    expect((await reset(token)).status).toBe(400);
+  });
+
+  it("using one reset link kills the user's other reset links", async () => {
+    const email = await account("two-resets");
+    const first = await resetLink(email);
+    const second = await resetLink(email);
+    expect((await reset(second)).status).toBe(200);
+    expect((await reset(first, "another passphrase entirely")).status).toBe(400);
+  });
+
+  it("a reset link stops working once the account moves to a new address", async () => {
+    const { client, email } = await signedUpClient(server, "reset-then-move");
+    const token = await resetLink(email);
+    const newEmail = uniqueEmail("moved-away");
+    expect((await client.auth.changeEmail({ newEmail, callbackURL: "/" })).error).toBeNull();
+    // An unverified account's new address is confirmed by the link mailed there.
+    await fetch(linkIn(await smtp.waitFor(newEmail, /Confirm your email/)), { redirect: "manual" });
+    expect((await client.api.me.get.query()).email).toBe(newEmail);
+    expect((await reset(token)).status).toBe(400);
+  });
+
+  it("a magic link stops working once the owner revokes their sessions", async () => {
+    const { client, email } = await signedUpClient(server, "magic-then-revoke");
+    await newClient(server).auth.signIn.magicLink({ email, callbackURL: "/" });
+    const link = linkIn(await smtp.waitFor(email, /sign-in link/));
+    const revoked = await fetch(`${server.url}/api/auth/revoke-sessions`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url, cookie: await cookieOf(client, server) },
+      body: "{}",
+    });
+    expect(revoked.status).toBe(200);
+    const followed = await fetch(link, { redirect: "manual" });
+    expect(followed.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie))).toBe(false);
+  });
+
+  it("an emailed sign-in code stops working once the owner turns on a second factor", async () => {
+    const { client, email } = await signedUpClient(server, "otp-then-2fa");
+    await newClient(server).auth.emailOtp.sendVerificationOtp({ email, type: "sign-in" });
+    const otp = codeIn(await smtp.waitFor(email, /one-time code/));
+    expect((await client.auth.twoFactor.enable({ password: PASSWORD })).error).toBeNull();
+    expect((await post("/api/auth/sign-in/email-otp", { email, otp })).status).toBe(400);
   });
 });
