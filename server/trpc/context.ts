@@ -71,7 +71,7 @@ export function contextFactory(deps: ContextDeps) {
   return ({ req, res }: CreateFastifyContextOptions) => {
     const headers = fromNodeHeaders(req.headers);
     headers.set(CLIENT_IP_HEADER, req.ip);
-    return createInnerContext({ ...deps, headers, log: req.log, setCookies: (cookies) => res.header("set-cookie", cookies) });
+    return createInnerContext({ ...deps, headers, log: req.log, setCookies: (cookies) => void res.header("set-cookie", cookies) });
   };
 }
 
