@@ -1,6 +1,6 @@
-import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
@@ -9,7 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
-import lockfile from "proper-lockfile";
+import { lockDataDir } from "./data-dir-lock.js";
 import * as schema from "./schema/index.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -19,8 +19,10 @@ export interface Database {
   db: Db;
   /** Applies pending migrations; safe to call from several instances at once. */
   migrate(): Promise<void>;
-  /** Resolves when the database answers a trivial query. */
+  /** Resolves when the database answers a trivial query within PING_TIMEOUT_MS. */
   ping(): Promise<void>;
+  /** A warning naming DB_POOL_MAX and max_connections when one instance's pool takes more than its share. */
+  checkConnectionBudget(): Promise<string | undefined>;
   /** Receives NOTIFY payloads on `channel` until the returned function is called. */
   subscribe(channel: string, handlers: SubscriptionHandlers): Promise<() => Promise<void>>;
   close(): Promise<void>;
@@ -49,32 +51,68 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.url ? openPostgres(options.url, options.poolMax ?? 10) : openPglite(options.dataDir ?? "./.data");
 }
 
+/**
+ * One request's database work stays within about 5 s: waiting for a connection, then a query
+ * (the server cancels it first, so the connection stays usable), then the health ping that
+ * tells a failed query's 503 from a 500.
+ */
+const CONNECT_TIMEOUT_MS = 2_000;
+const STATEMENT_TIMEOUT_MS = 2_000;
+const QUERY_TIMEOUT_MS = 2_500;
+const PING_TIMEOUT_MS = 1_000;
+const KEEPALIVE_DELAY_MS = 5_000;
+
 function openPostgres(url: string, max: number): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max,
-    connectionTimeoutMillis: 5_000,
-    query_timeout: 15_000,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    query_timeout: QUERY_TIMEOUT_MS,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
   });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // pg-pool listens for errors only while a client is idle; a connection lost while checked out
+  // (in a transaction, between statements) would crash the process. Every client gets a listener
+  // for its whole life; the query in progress, or the next one, reports the failure.
+  pool.on("connect", (client) => client.on("error", () => {}));
   pool.on("error", () => {});
   const db = drizzlePg(pool, { schema }) as unknown as Db;
   return {
     kind: "postgres",
     db,
     async migrate() {
-      const client = await pool.connect();
+      // Its own connection without timeouts: waiting for another instance's migration, or a long DDL statement, is fine.
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      client.on("error", () => {});
+      await client.connect();
       try {
         await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
         await migratePg(drizzlePg(client, { schema }), { migrationsFolder });
       } finally {
-        await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
-        client.release();
+        await client.end().catch(() => {});
       }
     },
     async ping() {
-      await pool.query("select 1");
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error("connection timeout: the database did not answer a ping")), PING_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([pool.query("select 1"), late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async checkConnectionBudget() {
+      const { rows } = await pool.query<{ max: number; reserved: number }>(
+        "select current_setting('max_connections')::int as max, current_setting('superuser_reserved_connections')::int as reserved",
+      );
+      const { max: maxConnections, reserved } = rows[0]!;
+      // The pool plus the change listener, against half the server: two instances (a rolling restart) must fit.
+      if (max + 1 <= (maxConnections - reserved) / 2) return undefined;
+      return `DB_POOL_MAX=${max} (plus 1 listener connection) is more than half of PostgreSQL's max_connections=${maxConnections} (${reserved} reserved for superusers): a second instance can exhaust it and requests get 503 "too many clients". Lower DB_POOL_MAX or raise max_connections.`;
     },
     subscribe: (channel, handlers) => subscribePostgres(url, channel, handlers),
     close: () => pool.end(),
@@ -84,7 +122,7 @@ function openPostgres(url: string, max: number): Database {
 async function openPglite(dataDir: string): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   const dir = inMemory ? dataDir : resolve(dataDir, "pglite");
-  const unlock = inMemory ? async () => {} : await lockDataDir(dir);
+  const unlock = inMemory ? async () => {} : lockDataDir(dir);
   const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
@@ -94,6 +132,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     async ping() {
       await db.execute(sql`select 1`);
     },
+    checkConnectionBudget: async () => undefined,
     async subscribe(channel, handlers) {
       const unlisten = await client.listen(channel, handlers.message);
       handlers.up();
@@ -106,29 +145,58 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-/** LISTEN on a dedicated connection, reconnecting with backoff when it drops. */
+/** How often the listener's own heartbeat goes round; one not back by the next beat means the link is dead. */
+const HEARTBEAT_MS = 2_000;
+
+/**
+ * LISTEN on a dedicated connection, reconnecting with backoff when it drops. A heartbeat NOTIFY
+ * on a channel of its own goes out through that connection and must come back on it: a link
+ * that silently drops packets (no FIN, no RST) is noticed within two beats.
+ */
 async function subscribePostgres(url: string, channel: string, handlers: SubscriptionHandlers) {
   let stopped = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  const heartbeatChannel = `${channel}_heartbeat_${randomUUID().replaceAll("-", "")}`;
 
   const connect = async (delay: number) => {
-    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000, keepAlive: true });
+    const next = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_DELAY_MS,
+    });
+    let heartbeat: NodeJS.Timeout | undefined;
+    let beatsOut = 0;
     const lost = () => {
+      clearInterval(heartbeat);
       if (client !== next) return;
       client = undefined;
       handlers.down();
+      // With a query stuck on a dead link, end() destroys the socket rather than waiting.
       next.end().catch(() => {});
       if (!stopped) retry = setTimeout(() => void connect(Math.min(delay * 2, 10_000)), delay);
     };
     next.on("error", lost);
     next.on("end", lost);
-    next.on("notification", (notification) => handlers.message(notification.payload ?? ""));
+    next.on("notification", (notification) => {
+      if (notification.channel === heartbeatChannel) beatsOut = 0;
+      else handlers.message(notification.payload ?? "");
+    });
     client = next;
     try {
       await next.connect();
       await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-      if (client === next) handlers.up();
+      await next.query(`LISTEN ${pg.escapeIdentifier(heartbeatChannel)}`);
+      if (client !== next) return;
+      heartbeat = setInterval(() => {
+        if (beatsOut > 0) return lost();
+        beatsOut++;
+        next.query("select pg_notify($1, '')", [heartbeatChannel]).catch(() => {});
+      }, HEARTBEAT_MS);
+      heartbeat.unref();
+      delay = 500;
+      handlers.up();
     } catch {
       lost();
     }
@@ -144,14 +212,3 @@ async function subscribePostgres(url: string, channel: string, handlers: Subscri
   };
 }
 
-/** PGlite is single-process: a second process opening the same directory would corrupt it. */
-async function lockDataDir(dir: string) {
-  mkdirSync(dir, { recursive: true });
-  try {
-    return await lockfile.lock(dir, { stale: 15_000, update: 5_000, retries: 0 });
-  } catch {
-    throw new Error(
-      `The embedded database in ${dir} is in use by another keyway process. Stop it first, or set DATABASE_URL to use PostgreSQL.`,
-    );
-  }
-}

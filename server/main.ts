@@ -13,6 +13,8 @@ async function main() {
   const app = await buildApp({ config, database });
   await app.listen({ host: config.host, port: config.port });
   app.log.info({ database: database.kind, baseUrl: config.baseUrl }, "keyway is up");
+  const budgetWarning = await database.checkConnectionBudget().catch(() => undefined);
+  if (budgetWarning) app.log.warn(budgetWarning);
 
   let stopping = false;
   const stop = async (signal: string) => {
