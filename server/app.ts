@@ -19,6 +19,8 @@ import { createMailDelivery } from "./mail/create-mailer.js";
 import type { Mailer } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
 import { startSweeper } from "./maintenance/sweeper.js";
+import { createMetrics } from "./observability/metrics.js";
+import { metricsPlugin } from "./observability/metrics-plugin.js";
 import { restRoutes } from "./rest/routes.js";
 import { loadServiceRegistry } from "./service-auth/registry.js";
 import { databaseReplayGuard } from "./service-auth/replay.js";
@@ -78,9 +80,11 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     });
   }
   const auth = createAuth(config, database.db, { mailer, redis });
+  const metrics = config.metrics ? createMetrics(database) : undefined;
   const sessions = await createSessionReader(auth, database, {
     ttlMs: config.session.fastPathTtl * 1000,
     maxEntries: config.session.fastPathMaxEntries,
+    onLookup: metrics?.sessionCacheLookup,
   });
   app.addHook("onClose", () => sessions.stop());
   const access = createAccessDecider(sessions, database.db, config.session.freshAge);
@@ -113,6 +117,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
   });
 
   await app.register(drain);
+  if (metrics && config.metrics) await app.register(metricsPlugin, { metrics, ...config.metrics });
   // Idle keep-alive connections still open a moment after close() began are closed.
   app.addHook("preClose", async () => {
     setTimeout(() => app.server.closeIdleConnections(), SHUTDOWN_IDLE_GRACE_MS).unref();

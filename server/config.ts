@@ -50,6 +50,8 @@ const envSchema = z
     SWEEP_SENT_MAIL_DAYS: z.coerce.number().int().min(1).default(7),
     SWEEP_FAILED_MAIL_DAYS: z.coerce.number().int().min(1).default(30),
     MIGRATE_ON_START: flag(true),
+    METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    METRICS_HOST: z.string().min(1).default("127.0.0.1"),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
     APP_NAME: z.string().min(1).max(64).default("keyway"),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
@@ -167,6 +169,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: e.DB_POOL_MAX,
     /** Off when migrations run as their own step (`keyway migrate`) before the replicas start. */
     migrateOnStart: e.MIGRATE_ON_START,
+    /** Prometheus metrics on a listener of their own; off unless METRICS_PORT is set. */
+    metrics: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     redisUrl: e.REDIS_URL,
     /** Namespace of every key keyway writes to Redis, so deployments can share a server. */
     redisPrefix: e.REDIS_PREFIX,

@@ -11,6 +11,7 @@ import { oneTimeSecrets } from "./plugins/one-time-secrets.js";
 import { adminSafety } from "./plugins/admin-safety.js";
 import { jwtClaims } from "./plugins/jwt-claims.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
+import { signInEvents } from "../observability/sign-in-events.js";
 import { profileImage } from "./plugins/profile-image.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
 import { apiKeyPlugin } from "./api-keys.js";
@@ -88,6 +89,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       impersonationLimits(db),
       adminSafety(db),
       auditLog(db),
+      signInEvents(),
       ...emailPlugins(config, deps.mailer),
       organizationPlugin(config, deps.mailer),
       ...providerPlugins(config, db),

@@ -5,6 +5,8 @@ export interface SessionCacheOptions {
   /** How long an entry may be served without asking Better Auth again; 0 turns the cache off. */
   ttlMs: number;
   maxEntries: number;
+  /** Told of every lookup, whether it hit (for metrics). */
+  onLookup?: (hit: boolean) => void;
 }
 
 interface Entry {
@@ -28,7 +30,7 @@ export class SessionCache {
   private live = false;
   private epoch = 0;
 
-  constructor(options: SessionCacheOptions) {
+  constructor(private readonly options: SessionCacheOptions) {
     this.ttlMs = options.ttlMs;
     // Expiry is checked here rather than by lru-cache's ttl, whose clock costs a timer per read.
     this.entries =
@@ -38,6 +40,12 @@ export class SessionCache {
   }
 
   get(signedToken: string): AuthSession | undefined {
+    const session = this.lookup(signedToken);
+    this.options.onLookup?.(session !== undefined);
+    return session;
+  }
+
+  private lookup(signedToken: string): AuthSession | undefined {
     if (!this.live || !this.entries) return undefined;
     const token = tokenOf(signedToken);
     const entry = this.entries.get(token);
