@@ -7,6 +7,7 @@ import * as schema from "../../db/schema/index.js";
 import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
+import { secondFactorGate } from "./plugins/second-factor-gate.js";
 import { oneTimeSecrets } from "./plugins/one-time-secrets.js";
 import { adminSafety } from "./plugins/admin-safety.js";
 import { jwtClaims } from "./plugins/jwt-claims.js";
@@ -91,6 +92,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       auditLog(db),
       signInEvents(),
       ...emailPlugins(config, deps.mailer),
+      // After twoFactor: every other way in to a 2FA account asks for the second factor too.
+      secondFactorGate({ appUrl: config.appUrl }),
       organizationPlugin(config, deps.mailer),
       ...providerPlugins(config, db),
       apiKeyPlugin(),
