@@ -9,6 +9,7 @@ import type { Mailer } from "../mail/mailer.js";
 import { accountLockout } from "./plugins/account-lockout.js";
 import { secondFactorGate } from "./plugins/second-factor-gate.js";
 import { oneTimeSecrets } from "./plugins/one-time-secrets.js";
+import { linkConfirm } from "./plugins/link-confirm.js";
 import { adminSafety } from "./plugins/admin-safety.js";
 import { jwtClaims } from "./plugins/jwt-claims.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
@@ -103,6 +104,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       profileImage(),
       accountLockout(db, config.lockout),
       oneTimeSecrets(db),
+      linkConfirm(),
       requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),
     ],
   });

@@ -4,6 +4,7 @@ import { emailOTP, magicLink, twoFactor, username } from "better-auth/plugins";
 import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { templates } from "../mail/templates.js";
+import { confirmLinkUrl } from "./plugins/link-confirm.js";
 
 const OTP_PURPOSE = {
   "sign-in": "sign in",
@@ -72,7 +73,7 @@ export function emailPlugins(config: Config, mailer: Mailer) {
       expiresIn: 5 * 60,
       allowedAttempts: 1,
       storeToken: "hashed",
-      sendMagicLink: async ({ email, url }) => mailer.send({ to: email, ...templates.magicLink(url) }),
+      sendMagicLink: async ({ email, url }) => mailer.send({ to: email, ...templates.magicLink(confirmLinkUrl(url)) }),
     }),
     emailOTP({
       otpLength: 6,

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieOf, newClient, PASSWORD, signedUpClient, uniqueEmail } from "../helpers/clients.js";
+import { confirmLink } from "../helpers/confirm-link.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 import { codeIn, linkIn, startSmtpServer } from "../helpers/smtp.js";
 
@@ -44,7 +45,7 @@ describe("a one-time token used 10 times at once succeeds exactly once", () => {
     const email = await account("magic-race");
     await newClient(server).auth.signIn.magicLink({ email, callbackURL: "/" });
     const link = linkIn(await smtp.waitFor(email, /sign-in link/));
-    const responses = await Promise.all(Array.from({ length: 10 }, () => fetch(link, { redirect: "manual" })));
+    const responses = await Promise.all(Array.from({ length: 10 }, () => confirmLink(link)));
     const signedIn = responses.filter((response) => response.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie)));
     expect(signedIn).toHaveLength(1);
     expect(responses.filter((response) => response.status >= 500)).toEqual([]);
@@ -112,7 +113,7 @@ describe("a one-time secret dies when what it guards changes", () => {
       body: "{}",
     });
     expect(revoked.status).toBe(200);
-    const followed = await fetch(link, { redirect: "manual" });
+    const followed = await confirmLink(link);
     expect(followed.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie))).toBe(false);
   });
 
@@ -122,5 +123,26 @@ describe("a one-time secret dies when what it guards changes", () => {
     const otp = codeIn(await smtp.waitFor(email, /one-time code/));
     expect((await client.auth.twoFactor.enable({ password: PASSWORD })).error).toBeNull();
     expect((await post("/api/auth/sign-in/email-otp", { email, otp })).status).toBe(400);
+  });
+});
+
+describe("a magic link signs in only through a same-site confirmation", () => {
+  it("the bare link, and a cross-site post of its token, sign no one in", async () => {
+    const email = await account("magic-csrf");
+    await newClient(server).auth.signIn.magicLink({ email, callbackURL: "/" });
+    const link = linkIn(await smtp.waitFor(email, /sign-in link/));
+    const token = decodeURIComponent(new URL(link).hash.slice(1));
+    expect(link).not.toContain("?token=");
+    const bare = await fetch(`${server.url}/api/auth/magic-link/verify?token=${token}&callbackURL=/`, { redirect: "manual" });
+    expect(bare.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie))).toBe(false);
+    const crossSite = await confirmLink(link, { origin: "http://attacker.example", site: "cross-site" });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie))).toBe(false);
+    const noOrigin = await fetch(link.split("#")[0]!, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token }) });
+    expect(noOrigin.status).toBe(403);
+    const confirmed = await confirmLink(link);
+    expect(confirmed.status).toBe(302);
+    expect(confirmed.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie))).toBe(true);
+    expect(JSON.stringify(server.logs())).not.toContain(token);
   });
 });
