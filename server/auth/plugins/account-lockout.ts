@@ -1,38 +1,107 @@
 import type { BetterAuthPlugin } from "better-auth";
-import { APIError, createAuthMiddleware, isAPIError } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { signInFailure } from "../../../db/schema/index.js";
+import { signInFailure, user } from "../../../db/schema/index.js";
 
 export interface LockoutPolicy {
-  /** Failed password sign-ins allowed per account in one window. */
+  /** Failed guesses (password, emailed code, second factor) allowed per account in one window. */
   maxFailures: number;
   windowSeconds: number;
 }
 
-const isPasswordSignIn = (context: { path?: string }) => context.path === "/sign-in/email";
+type Ctx = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
 
-const emailOf = (body: unknown) => {
-  const email = (body as { email?: unknown } | undefined)?.email;
-  return typeof email === "string" ? email.trim().toLowerCase() : undefined;
-};
+const TWO_FACTOR_COOKIE_NAME = "two_factor"; // better-auth/dist/plugins/two-factor/constant.mjs
+
+const lower = (value: unknown) => (typeof value === "string" && value.trim() ? value.trim().toLowerCase() : undefined);
+
+async function emailOfUsername(db: Db, username: string) {
+  const [row] = await db.select({ email: user.email }).from(user).where(eq(user.username, username));
+  return row?.email.toLowerCase() ?? `username:${username}`;
+}
+
+async function emailOfSession(ctx: Ctx) {
+  const session = await getSessionFromCtx(ctx).catch(() => null);
+  return lower(session?.user.email);
+}
+
+/** The account of a pending two-factor challenge: the twoFactor plugin's signed cookie names its verification row. */
+async function emailOfChallenge(ctx: Ctx) {
+  const cookie = ctx.context.createAuthCookie(TWO_FACTOR_COOKIE_NAME);
+  const identifier = await ctx.getSignedCookie(cookie.name, ctx.context.secret);
+  if (!identifier) return emailOfSession(ctx);
+  const record = await ctx.context.internalAdapter.findVerificationValue(identifier);
+  const found = record ? await ctx.context.internalAdapter.findUserById(record.value) : null;
+  return lower(found?.email);
+}
+
+const errorCode = (returned: unknown) => (isAPIError(returned) ? (returned.body as { code?: string } | undefined)?.code : undefined);
+
+interface Guarded {
+  /** The account a guess on this path is made against. */
+  account: (ctx: Ctx) => Promise<string | undefined>;
+  /** Whether the endpoint's answer says the guess was wrong. */
+  failed: (returned: unknown) => boolean;
+}
+
+function guardedPaths(db: Db): Record<string, Guarded> {
+  const wrongPassword = (returned: unknown) =>
+    isAPIError(returned) && (returned.statusCode === 401 || errorCode(returned) === "INVALID_PASSWORD");
+  const wrongCode = (returned: unknown) => isAPIError(returned) && ["INVALID_OTP", "INVALID_CODE", "INVALID_BACKUP_CODE"].includes(errorCode(returned) ?? "");
+  const byBodyEmail = async (ctx: Ctx) => lower((ctx.body as { email?: unknown } | undefined)?.email);
+  const bySession = (ctx: Ctx) => emailOfSession(ctx);
+  const password = { account: bySession, failed: wrongPassword };
+  const emailedCode = { account: byBodyEmail, failed: wrongCode };
+  const secondFactor = { account: emailOfChallenge, failed: wrongCode };
+  return {
+    "/sign-in/email": { account: byBodyEmail, failed: wrongPassword },
+    "/sign-in/username": {
+      account: async (ctx) => {
+        const username = lower((ctx.body as { username?: unknown } | undefined)?.username);
+        return username ? emailOfUsername(db, username) : undefined;
+      },
+      failed: wrongPassword,
+    },
+    "/change-password": password,
+    "/two-factor/enable": password,
+    "/two-factor/disable": password,
+    "/delete-user": password,
+    "/sign-in/email-otp": emailedCode,
+    "/email-otp/verify-email": emailedCode,
+    "/email-otp/check-verification-otp": emailedCode,
+    "/email-otp/reset-password": emailedCode,
+    "/two-factor/verify-totp": secondFactor,
+    "/two-factor/verify-otp": secondFactor,
+    "/two-factor/verify-backup-code": secondFactor,
+  };
+}
 
 /**
- * A per-account budget of failed password sign-ins, shared by every instance through the
- * database: once spent, the account refuses password sign-ins (429) until its window ends.
- * The per-IP limits stop one source; this stops many sources aiming at one account, while
- * a lockout never outlasts one window and a success clears the count.
+ * One per-account budget of failed guesses, shared by every instance through the database and
+ * by every path that checks a secret of the account: password sign-in by email or username,
+ * password checks made with a session, emailed codes (whose re-sends would otherwise reset
+ * their own count) and second-factor codes. Once spent, every such path refuses (429 with
+ * Retry-After), the right secret too, until the window ends; a sign-in that opens a session
+ * clears the count.
  */
 export function accountLockout(db: Db, policy: LockoutPolicy) {
   const windowStart = sql`now() - make_interval(secs => ${policy.windowSeconds})`;
+  const paths = guardedPaths(db);
+  const guarded = (context: { path?: string }) => !!context.path && context.path in paths;
+  const accountKey = new WeakMap<object, string | undefined>();
+  const keyOf = async (ctx: Ctx) => {
+    if (!accountKey.has(ctx.context)) accountKey.set(ctx.context, await paths[ctx.path]!.account(ctx));
+    return accountKey.get(ctx.context);
+  };
   return {
     id: "keyway-account-lockout",
     hooks: {
       before: [
         {
-          matcher: isPasswordSignIn,
+          matcher: guarded,
           handler: createAuthMiddleware(async (ctx) => {
-            const email = emailOf(ctx.body);
+            const email = await keyOf(ctx);
             if (!email) return;
             const [row] = await db
               .select({
@@ -44,7 +113,7 @@ export function accountLockout(db: Db, policy: LockoutPolicy) {
             if (row && row.count >= policy.maxFailures) {
               throw new APIError(
                 "TOO_MANY_REQUESTS",
-                { code: "ACCOUNT_TEMPORARILY_LOCKED", message: "Too many failed sign-ins for this account. Try again later." },
+                { code: "ACCOUNT_TEMPORARILY_LOCKED", message: "Too many failed attempts for this account. Try again later." },
                 { "retry-after": String(Math.max(1, row.retryAfter)) },
               );
             }
@@ -53,12 +122,12 @@ export function accountLockout(db: Db, policy: LockoutPolicy) {
       ],
       after: [
         {
-          matcher: isPasswordSignIn,
+          matcher: guarded,
           handler: createAuthMiddleware(async (ctx) => {
-            const email = emailOf(ctx.body);
+            const email = await keyOf(ctx);
             if (!email) return;
             const returned = ctx.context.returned;
-            if (isAPIError(returned) && returned.statusCode === 401) {
+            if (paths[ctx.path]!.failed(returned)) {
               await db
                 .insert(signInFailure)
                 .values({ email, count: 1, windowStart: new Date() })
@@ -69,7 +138,9 @@ export function accountLockout(db: Db, policy: LockoutPolicy) {
                     windowStart: sql`case when ${signInFailure.windowStart} > ${windowStart} then ${signInFailure.windowStart} else now() end`,
                   },
                 });
-            } else if (!isAPIError(returned)) {
+            } else if (!isAPIError(returned) && ctx.context.newSession) {
+              // Only a sign-in that opened a session clears the count: a password answered with a
+              // pending second factor does not, or it would reset the budget for code guesses.
               await db.delete(signInFailure).where(eq(signInFailure.email, email));
             }
           }),
