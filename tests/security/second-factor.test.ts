@@ -101,6 +101,28 @@ describe("with two-factor on, every way in asks for the second factor", () => {
     await finishWithTotp(client);
   });
 
+  it("the email-verification link with auto sign-in redirects to the two-factor page with no session", async () => {
+    const unverified = uniqueEmail("unverified");
+    const client = newClient(server);
+    expect((await client.auth.signUp.email({ email: unverified, password: PASSWORD, name: "Unverified" })).error).toBeNull();
+    const link = linkIn(await smtp.waitFor(unverified, /Confirm your email/));
+    const enabled = await client.auth.twoFactor.enable({ password: PASSWORD });
+    if (enabled.data?.method !== "totp") throw new Error("expected a TOTP enrolment");
+    const theirs = OTPAuth.URI.parse(enabled.data.totpURI) as OTPAuth.TOTP;
+    expect((await client.auth.twoFactor.verifyTotp({ code: theirs.generate() })).error).toBeNull();
+
+    const browser = newClient(server);
+    const opened = await fetch(link, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    expect(new URL(opened.headers.get("location")!).pathname).toBe("/two-factor");
+    for (const cookie of opened.headers.getSetCookie()) await browser.cookieJar!.setCookie(cookie, server.url);
+    expect((await trpcError(browser.api.me.get.query())).data?.httpStatus).toBe(401);
+    const cookie = await cookieOf(browser, server);
+    expect(await (await fetch(`${server.url}/api/session`, { headers: { cookie } })).json()).toEqual({ success: true, data: null });
+    expect((await browser.auth.twoFactor.verifyTotp({ code: theirs.generate() })).error).toBeNull();
+    expect(await browser.api.me.get.query()).toMatchObject({ email: unverified, emailVerified: true });
+  });
+
   it("a trusted device skips the challenge", async () => {
     const client = newClient(server);
     expect((await signInByEmailOtp(client)).data).toMatchObject({ twoFactorRedirect: true });
