@@ -31,7 +31,9 @@ const sameSiteOnly = createAuthMiddleware(async (ctx) => {
   const origin = ctx.request.headers.get("origin");
   const site = ctx.request.headers.get("sec-fetch-site");
   const trusted = !!origin && origin !== "null" && ctx.context.isTrustedOrigin(origin, { allowRelativePaths: false });
-  if (!trusted || (site && site !== "same-origin" && site !== "same-site")) {
+  // Under Referrer-Policy: no-referrer, Chromium sends "Origin: null" from our own page; Fetch Metadata still says same-origin.
+  const ownPage = (!origin || origin === "null") && site === "same-origin";
+  if (!(trusted || ownPage) || (site && site !== "same-origin" && site !== "same-site")) {
     throw APIError.fromStatus("FORBIDDEN", { code: "CROSS_SITE_CONFIRMATION", message: "Confirm from the page the link opened." });
   }
 });
