@@ -14,6 +14,7 @@ import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
+import { logError } from "./http/log-error.js";
 import { logRequest } from "./http/log-url.js";
 import { createMailDelivery } from "./mail/create-mailer.js";
 import type { Mailer } from "./mail/mailer.js";
@@ -52,7 +53,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
       level: config.logLevel,
       redact: ["req.headers.cookie", "req.headers.authorization", 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
       // No token in a logged URL: query values and secret path segments are redacted.
-      serializers: { req: logRequest },
+      serializers: { req: logRequest, err: logError },
       ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: config.trustProxy,
@@ -79,7 +80,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
       await redis.quit().catch(() => redis.disconnect());
     });
   }
-  const auth = createAuth(config, database.db, { mailer, redis });
+  const auth = createAuth(config, database.db, { mailer, redis, log: app.log });
   const metrics = config.metrics ? createMetrics(database) : undefined;
   const sessions = await createSessionReader(auth, database, {
     ttlMs: config.session.fastPathTtl * 1000,

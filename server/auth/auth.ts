@@ -24,6 +24,7 @@ import { IMPERSONATION_SECONDS, impersonationLimits } from "./impersonation.js";
 import { absoluteLifetime } from "./session-lifetime.js";
 import { sessionVersion } from "./session-version.js";
 import { CLIENT_IP_HEADER } from "./auth-headers.js";
+import { authLogger, type LogSink } from "./auth-logger.js";
 import { auditLog } from "../audit/audit-plugin.js";
 import { redisRateLimits } from "./redis-rate-limits.js";
 
@@ -33,6 +34,8 @@ export interface AuthDeps {
   mailer: Mailer;
   /** Rate-limit counters shared by several instances (sessions stay in PostgreSQL alone). */
   redis?: Redis;
+  /** Receives Better Auth's own log lines. */
+  log?: LogSink;
 }
 
 export function createAuth(config: Config, db: Db, deps: AuthDeps) {
@@ -84,8 +87,11 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       useSecureCookies: config.baseUrl.startsWith("https://"),
       defaultCookieAttributes: { sameSite: config.cookies.sameSite, httpOnly: true },
     },
-    logger: { level: config.env === "test" ? "error" : "warn", disabled: config.logLevel === "silent" },
+    logger: authLogger(deps.log, config.logLevel === "silent"),
     telemetry: { enabled: false },
+    // What is not a refusal is thrown to our mount, which logs it without the query's parameters
+    // (left to itself, better-call prints the whole error, parameters and all, to stderr).
+    onAPIError: { throw: true },
     plugins: [
       admin({ defaultRole: "user", adminRoles: ["admin"], impersonationSessionDuration: IMPERSONATION_SECONDS }),
       impersonationLimits(db),

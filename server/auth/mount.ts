@@ -1,6 +1,7 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { parseCookie, stringifyCookie } from "cookie";
 import type { FastifyPluginAsync } from "fastify";
+import { isDependencyFailure } from "../http/errors.js";
 import type { AccessDecider } from "./access.js";
 import type { Auth } from "./auth.js";
 import { API_KEY_HEADER, CLIENT_IP_HEADER } from "./auth-headers.js";
@@ -53,9 +54,17 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
       if (refusal && cookies) headers.set("cookie", withoutCookies(cookies, sessionCookies));
       const raw = request.method === "GET" ? undefined : (request.body as Buffer | undefined);
       const body = raw && raw.length > 0 ? new Uint8Array(raw) : undefined;
-      const response = await auth.handler(
-        new Request(new URL(request.url, baseUrl), { method: request.method, headers, body }),
-      );
+      let response: Response;
+      try {
+        response = await auth.handler(new Request(new URL(request.url, baseUrl), { method: request.method, headers, body }));
+      } catch (error) {
+        // Better Auth throws what is not a refusal (onAPIError.throw): logged here, by our logger only.
+        const unavailable = isDependencyFailure(error) || (await databaseDown());
+        request.log.error({ err: error }, "authentication endpoint failed");
+        return unavailable
+          ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
+          : reply.code(500).send({ error: "Internal Server Error" });
+      }
 
       if (response.status >= 500) {
         // Better Auth has logged the cause; the client learns only whether to retry.
