@@ -134,7 +134,7 @@ async function openPglite(dataDir: string): Promise<Database> {
     },
     checkConnectionBudget: async () => undefined,
     async subscribe(channel, handlers) {
-      const unlisten = await client.listen(channel, handlers.message);
+      const unlisten = await client.listen(channel, (payload) => handlers.message(payload));
       handlers.up();
       return () => unlisten();
     },

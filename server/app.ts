@@ -85,7 +85,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
   const sessions = await createSessionReader(auth, database, {
     ttlMs: config.session.fastPathTtl * 1000,
     maxEntries: config.session.fastPathMaxEntries,
-    onLookup: metrics?.sessionCacheLookup,
+    onLookup: metrics ? (hit) => metrics.sessionCacheLookup(hit) : undefined,
   });
   app.addHook("onClose", () => sessions.stop());
   const access = createAccessDecider(sessions, database.db, config.session.freshAge);
