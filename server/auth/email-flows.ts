@@ -48,7 +48,9 @@ export function emailOptions(config: Config, mailer: Mailer) {
     emailVerification: {
       sendOnSignUp: true,
       sendOnSignIn: true,
-      autoSignInAfterVerification: true,
+      // Opening the link verifies the address and signs no one in: a link followed by a bare GET
+      // (a page on another site can send a browser there) must never choose who is signed in.
+      autoSignInAfterVerification: false,
       expiresIn: 24 * 60 * 60,
       sendVerificationEmail: async ({ user, url }) => send(user.email, templates.verifyEmail(url)),
     },
