@@ -60,7 +60,8 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
       } catch (error) {
         // Better Auth throws what is not a refusal (onAPIError.throw): logged here, by our logger only.
         const unavailable = isDependencyFailure(error) || (await databaseDown());
-        request.log.error({ err: error }, "authentication endpoint failed");
+        if (unavailable) request.log.warn({ err: error }, "dependency unavailable");
+        else request.log.error({ err: error }, "authentication endpoint failed");
         return unavailable
           ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
           : reply.code(500).send({ error: "Internal Server Error" });
