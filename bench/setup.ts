@@ -34,6 +34,8 @@ export async function startBenchServer() {
     UV_THREADPOOL_SIZE: String(POOL),
     // Sign-ins come from one address here; the limiter would measure itself, not the service.
     RATE_LIMIT: "false",
+    // The write case measures writes, not the per-account write budget.
+    SELF_SERVICE_WRITES_PER_MINUTE: "100000000",
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   });
   const scratch = mkdtempSync(join(tmpdir(), "keyway-bench-"));
