@@ -1,6 +1,6 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { parseCookie, stringifyCookie } from "cookie";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply } from "fastify";
 import { isDependencyFailure } from "../http/errors.js";
 import type { AccessDecider } from "./access.js";
 import type { Auth } from "./auth.js";
@@ -62,17 +62,12 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
         const unavailable = isDependencyFailure(error) || (await databaseDown());
         if (unavailable) request.log.warn({ err: error }, "dependency unavailable");
         else request.log.error({ err: error }, "authentication endpoint failed");
-        return unavailable
-          ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
-          : reply.code(500).send({ error: "Internal Server Error" });
+        return failure(reply, unavailable, 500);
       }
 
       if (response.status >= 500) {
         // Better Auth has logged the cause; the client learns only whether to retry.
-        const unavailable = await databaseDown();
-        return unavailable
-          ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
-          : reply.code(response.status).send({ error: "Internal Server Error" });
+        return failure(reply, await databaseDown(), response.status);
       }
       reply.status(response.status);
       response.headers.forEach((value, name) => {
@@ -94,4 +89,11 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
 function withoutCookies(header: string, names: string[]): string {
   const kept = Object.entries(parseCookie(header, { decode: String })).filter(([name]) => !names.includes(name));
   return stringifyCookie(Object.fromEntries(kept) as Record<string, string>, { encode: String });
+}
+
+/** A failed answer tells the client only whether to retry. */
+function failure(reply: FastifyReply, unavailable: boolean, status: number) {
+  return unavailable
+    ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
+    : reply.code(status).send({ error: "Internal Server Error" });
 }

@@ -2,7 +2,8 @@ import { type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { isAPIError } from "better-auth/api";
 import type { Context } from "./context.js";
 
-const CODES: Record<number, TRPC_ERROR_CODE_KEY> = {
+/** tRPC's error code for each HTTP status a refusal may carry. */
+export const TRPC_CODE_OF_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",
@@ -31,5 +32,5 @@ export async function authCall<T>(ctx: Context, call: Promise<{ headers: Headers
 /** A Better Auth refusal (4xx) as the matching tRPC error; undefined for anything else. */
 export function refusalOf(error: unknown): TRPCError | undefined {
   if (!isAPIError(error) || error.statusCode >= 500) return undefined;
-  return new TRPCError({ code: CODES[error.statusCode] ?? "BAD_REQUEST", message: error.body?.message ?? error.message });
+  return new TRPCError({ code: TRPC_CODE_OF_STATUS[error.statusCode] ?? "BAD_REQUEST", message: error.body?.message ?? error.message });
 }

@@ -6,15 +6,13 @@ import type { Decision } from "../auth/access.js";
 import { chargeApiKeyCall } from "../auth/api-key-calls.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
 import { NOT_FRESH } from "../auth/fresh-session.js";
-import { refusalOf } from "./auth-call.js";
+import { refusalOf, TRPC_CODE_OF_STATUS } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";
 import { baseProcedure } from "./init.js";
 import { spendWrite } from "./write-budget.js";
 
 export const publicProcedure = baseProcedure;
-
-const REFUSAL_CODES = { 400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN" } as const;
 
 /** Authentication: who is calling, as the access decision says. No standing → UNAUTHORIZED. */
 export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
@@ -26,7 +24,7 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
     throw refusalOf(error) ?? error;
   }
   const { access, refusal } = decision;
-  if (refusal) throw new TRPCError({ code: REFUSAL_CODES[refusal.status], message: refusal.message });
+  if (refusal) throw new TRPCError({ code: TRPC_CODE_OF_STATUS[refusal.status]!, message: refusal.message });
   if (!access) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   // Better Auth counted the key once for this request; each further call of a batch counts too.
   if (access.credential === "api-key" && ctx.nextCall() > 1 && !(await chargeApiKeyCall(ctx.db, access.session.id))) {
