@@ -1,4 +1,5 @@
 import { connect, createServer, type Socket } from "node:net";
+import { listenInFront } from "./proxy-url.js";
 
 interface Link {
   client: Socket;
@@ -37,12 +38,9 @@ export async function blackholeProxy(databaseUrl: string) {
       if (!stalled && !link.dropped) client.write(chunk);
     });
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  const url = new URL(databaseUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String((proxy.address() as { port: number }).port);
+  const url = await listenInFront(proxy, databaseUrl);
   return {
-    url: url.toString(),
+    url,
     /** Swallows the bytes of every connection, open and new, until `resume`. */
     stall: () => void (stalled = true),
     resume: () => void (stalled = false),

@@ -1,4 +1,5 @@
 import { connect, createServer, type Socket } from "node:net";
+import { listenInFront } from "./proxy-url.js";
 
 /** PostgreSQL's NotificationResponse message: what a LISTEN connection receives on NOTIFY. */
 const NOTIFICATION = "A".charCodeAt(0);
@@ -35,12 +36,9 @@ export async function lateNotificationsProxy(databaseUrl: string, delayMs: numbe
     });
     upstream.on("end", () => void delivered.then(() => client.end()));
   });
-  await new Promise<void>((resolve) => proxy.listen(0, "127.0.0.1", resolve));
-  const url = new URL(databaseUrl);
-  url.hostname = "127.0.0.1";
-  url.port = String((proxy.address() as { port: number }).port);
+  const url = await listenInFront(proxy, databaseUrl);
   return {
-    url: url.toString(),
+    url,
     close() {
       for (const socket of open) socket.destroy();
       return new Promise<void>((resolve) => proxy.close(() => resolve()));
