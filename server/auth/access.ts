@@ -2,8 +2,8 @@ import { eq } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { user } from "../../db/schema/index.js";
 import type { AuthSession } from "./auth.js";
-import { isFresh } from "./fresh-session.js";
-import { IMPERSONATION_SECONDS } from "./impersonation.js";
+import { isFresh } from "./plugins/fresh-session.js";
+import { IMPERSONATION_SECONDS } from "./plugins/impersonation.js";
 import type { SessionReader } from "./read-session.js";
 import { hasRole } from "./roles.js";
 

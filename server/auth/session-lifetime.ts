@@ -1,5 +1,5 @@
 import type { BetterAuthOptions } from "better-auth";
-import { IMPERSONATION_SECONDS } from "./impersonation.js";
+import { IMPERSONATION_SECONDS } from "./plugins/impersonation.js";
 
 /**
  * An absolute lifetime on top of Better Auth's sliding one: refreshing a session never

@@ -4,7 +4,7 @@ import pg from "pg";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { Database } from "../../db/client.js";
 import { auditEvent, mailOutbox } from "../../db/schema/index.js";
-import { SIGN_IN_CHANNEL, type SignInEvent } from "./sign-in-events.js";
+import { SIGN_IN_CHANNEL, type SignInEvent } from "../auth/plugins/sign-in-events.js";
 
 export type Metrics = ReturnType<typeof createMetrics>;
 

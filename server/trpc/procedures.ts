@@ -5,7 +5,7 @@ import { member } from "../../db/schema/index.js";
 import type { Decision } from "../auth/access.js";
 import { chargeApiKeyCall } from "../auth/api-key-calls.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
-import { NOT_FRESH } from "../auth/fresh-session.js";
+import { NOT_FRESH } from "../auth/plugins/fresh-session.js";
 import { refusalOf, TRPC_CODE_OF_STATUS } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";

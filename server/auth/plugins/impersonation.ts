@@ -1,9 +1,9 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { eq } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { session } from "../../db/schema/index.js";
-import { API_KEY_HEADER } from "./auth-headers.js";
+import type { Db } from "../../../db/client.js";
+import { session } from "../../../db/schema/index.js";
+import { API_KEY_HEADER } from "../auth-headers.js";
 
 /** How long an admin's impersonation of a user lasts, from its start; it is never refreshed past that. */
 export const IMPERSONATION_SECONDS = 60 * 60;

@@ -1,6 +1,6 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
-import { API_KEY_HEADER } from "./auth-headers.js";
+import { API_KEY_HEADER } from "../auth-headers.js";
 
 /** A session is fresh when its sign-in happened within `freshAgeSeconds`. */
 export function isFresh(session: { createdAt: Date | string }, freshAgeSeconds: number): boolean {

@@ -1,9 +1,9 @@
 import type { BetterAuthPlugin } from "better-auth";
 import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
-import type { Db } from "../../db/client.js";
-import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
-import { ACTOR_BEFORE, AUDITED_PATHS, SIGN_IN_PATHS } from "./actions.js";
-import { recordAuditEvent } from "./record.js";
+import type { Db } from "../../../db/client.js";
+import { CLIENT_IP_HEADER } from "../auth-headers.js";
+import { ACTOR_BEFORE, AUDITED_PATHS, SIGN_IN_PATHS } from "../../audit/actions.js";
+import { recordAuditEvent } from "../../audit/record.js";
 
 type Who = { user: { id: string }; session: Record<string, unknown> } | null | undefined;
 
