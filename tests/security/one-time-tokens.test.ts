@@ -1,4 +1,6 @@
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { user } from "../../db/schema/index.js";
 import { cookieOf, newClient, PASSWORD, signedUpClient, uniqueEmail } from "../helpers/clients.js";
 import { confirmLink } from "../helpers/confirm-link.js";
 import { startServer, type TestServer } from "../helpers/server.js";
@@ -123,6 +125,37 @@ describe("a one-time secret dies when what it guards changes", () => {
     const otp = codeIn(await smtp.waitFor(email, /one-time code/));
     expect((await client.auth.twoFactor.enable({ password: PASSWORD })).error).toBeNull();
     expect((await post("/api/auth/sign-in/email-otp", { email, otp })).status).toBe(400);
+  });
+
+  async function adminCookie() {
+    const root = await signedUpClient(server, "secret-admin");
+    await server.database.db.update(user).set({ role: "admin" }).where(eq(user.id, root.userId));
+    const signedIn = newClient(server);
+    expect((await signedIn.auth.signIn.email({ email: root.email, password: PASSWORD })).error).toBeNull();
+    return cookieOf(signedIn, server);
+  }
+  const asAdmin = (cookie: string, path: string, body: unknown) =>
+    fetch(`${server.url}/api/auth${path}`, { method: "POST", headers: { "content-type": "application/json", origin: server.url, cookie }, body: JSON.stringify(body) });
+
+  it("a reset link and an emailed code stop working once an admin sets the user's password", async () => {
+    const { email, userId } = await signedUpClient(server, "reset-then-admin-set");
+    const token = await resetLink(email);
+    await newClient(server).auth.emailOtp.sendVerificationOtp({ email, type: "sign-in" });
+    const otp = codeIn(await smtp.waitFor(email, /one-time code/));
+    const set = await asAdmin(await adminCookie(), "/admin/set-user-password", { userId, newPassword: "a passphrase the admin chose" });
+    expect(set.status).toBe(200);
+    expect((await reset(token)).status).toBe(400);
+    expect((await post("/api/auth/sign-in/email-otp", { email, otp })).status).toBe(400);
+  });
+
+  it("a magic link stops working once an admin revokes the user's sessions", async () => {
+    const { email, userId } = await signedUpClient(server, "magic-then-admin-revoke");
+    await newClient(server).auth.signIn.magicLink({ email, callbackURL: "/" });
+    const link = linkIn(await smtp.waitFor(email, /sign-in link/));
+    const revoked = await asAdmin(await adminCookie(), "/admin/revoke-user-sessions", { userId });
+    expect(revoked.status).toBe(200);
+    const followed = await confirmLink(link);
+    expect(followed.headers.getSetCookie().some((cookie) => /session_token=[^;]/.test(cookie))).toBe(false);
   });
 });
 
