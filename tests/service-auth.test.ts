@@ -1,4 +1,4 @@
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServiceClient } from "../sdk/src/index.js";
 import { cookieOf, signedUpClient } from "./helpers/clients.js";
@@ -15,6 +15,7 @@ let ops: Awaited<ReturnType<typeof keyPair>>;
 let oldKey: Awaited<ReturnType<typeof keyPair>>;
 let newKey: Awaited<ReturnType<typeof keyPair>>;
 let stranger: Awaited<ReturnType<typeof keyPair>>;
+let named: Awaited<ReturnType<typeof keyPair>>;
 let server: TestServer;
 
 const registry = (rotating: JWK[]) =>
@@ -23,13 +24,15 @@ const registry = (rotating: JWK[]) =>
       billing: { keys: [billing.publicJwk], permissions: ["users:read", "sessions:introspect"] },
       ops: { keys: [ops.publicJwk], permissions: ["sessions:revoke"] },
       rotating: { keys: rotating, permissions: ["users:read"] },
+      named: { keys: [{ ...named.publicJwk, kid: "named-2026-01", alg: "EdDSA", use: "sig" }], permissions: ["users:read"] },
     },
   });
 
 beforeAll(async () => {
-  [billing, ops, oldKey, newKey, stranger] = await Promise.all([
+  [billing, ops, oldKey, newKey, stranger, named] = await Promise.all([
     keyPair("EdDSA"),
     keyPair("ES256"),
+    keyPair("EdDSA"),
     keyPair("EdDSA"),
     keyPair("EdDSA"),
     keyPair("EdDSA"),
@@ -39,23 +42,35 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 /** A hand-made token, to send the broken ones no SDK would make. */
-async function token(claims: { sub?: string; aud?: string; iat?: number; exp?: number; jti?: string; nbf?: number }, key: JWK = billing.privateJwk, alg = "EdDSA") {
+async function token(
+  claims: { sub?: string; aud?: string; iat?: number; exp?: number; jti?: string; nbf?: number },
+  key: JWK = billing.privateJwk,
+  alg = "EdDSA",
+  kid?: string,
+) {
   const now = Math.floor(Date.now() / 1000);
-  const { importJWK } = await import("jose");
   const jwt = new SignJWT({ ...(claims.nbf ? { nbf: claims.nbf } : {}) })
-    .setProtectedHeader({ alg })
+    .setProtectedHeader({ alg, ...(kid ? { kid } : {}) })
     .setSubject(claims.sub ?? "service:billing")
     .setAudience(claims.aud ?? "service:keyway")
     .setIssuedAt(claims.iat ?? now)
     .setExpirationTime(claims.exp ?? now + 60)
     .setJti(claims.jti ?? crypto.randomUUID());
-  return jwt.sign(await importJWK(key, alg));
+  return jwt.sign(await importJWK(key, alg === "Ed25519" ? "EdDSA" : alg));
 }
 
-const callByEmail = (bearer: string, email = "nobody@example.com") =>
+const callByEmail = (bearer: string, email = "nobody@example.com", scheme = "Bearer") =>
   fetch(`${server.url}/trpc/service.users.byEmail?input=${encodeURIComponent(JSON.stringify({ json: { email } }))}`, {
-    headers: { authorization: `Bearer ${bearer}` },
+    headers: { authorization: `${scheme} ${bearer}` },
   });
+
+/** The reasons of the "service token refused" lines logged since `from`. */
+const refusals = (from: number) =>
+  server
+    .logs()
+    .slice(from)
+    .filter((line) => line.msg === "service token refused")
+    .map((line) => line.reason);
 
 describe("service-to-service calls", () => {
   it("give another backend typed results through createServiceClient", async () => {
@@ -111,10 +126,65 @@ describe("service-to-service calls", () => {
       garbage: "not.a.jwt",
     };
     for (const [name, bad] of Object.entries(cases)) {
+      const from = server.logs().length;
       const response = await callByEmail(bad);
       expect({ name, status: response.status }).toEqual({ name, status: 401 });
+      // Each refusal is logged once, with a reason and never the token.
+      const lines = server.logs().slice(from);
+      expect({ name, refusals: refusals(from).length }).toEqual({ name, refusals: 1 });
+      const longest = bad.split(".").reduce((a, b) => (b.length > a.length ? b : a));
+      expect(lines.filter((line) => JSON.stringify(line).includes(longest))).toEqual([]);
     }
     expect(privateJwk.d).toBeDefined();
+  });
+
+  it("read the Authorization scheme case-insensitively (RFC 9110), and log why other credentials are refused", async () => {
+    for (const scheme of ["bearer", "BEARER", "bEaReR"]) expect({ scheme, status: (await callByEmail(await token({}), undefined, scheme)).status }).toEqual({ scheme, status: 200 });
+    const from = server.logs().length;
+    const basic = await fetch(`${server.url}/trpc/service.users.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: "x" } }))}`, {
+      headers: { authorization: `Basic ${Buffer.from("billing:secret-password").toString("base64")}` },
+    });
+    expect(basic.status).toBe(401);
+    expect((await callByEmail("two words")).status).toBe(401);
+    expect(refusals(from)).toEqual(["authorization scheme Basic is not Bearer", "malformed Bearer credentials"]);
+    expect(JSON.stringify(server.logs().slice(from))).not.toContain(Buffer.from("billing:secret-password").toString("base64"));
+    const missing = server.logs().length;
+    expect((await fetch(`${server.url}/trpc/service.users.byId?input=${encodeURIComponent(JSON.stringify({ json: { id: "x" } }))}`)).status).toBe(401);
+    expect(server.logs().slice(missing).some((line) => line.msg === "service token missing" && line.level === 30)).toBe(true);
+  });
+
+  it("find a registry key by its own kid or by its RFC 7638 thumbprint, and try every key for a token without kid", async () => {
+    const thumbprint = await calculateJwkThumbprint(named.publicJwk);
+    const as = (kid?: string, alg = "EdDSA") => token({ sub: "service:named" }, named.privateJwk, alg, kid);
+    expect((await callByEmail(await as("named-2026-01"))).status).toBe(200);
+    expect((await callByEmail(await as(thumbprint))).status).toBe(200);
+    expect((await callByEmail(await as())).status).toBe(200);
+    const sdk = createServiceClient({ baseUrl: server.url, service: "named", privateKey: named.privateJwk, keyId: "named-2026-01" });
+    expect(await sdk.users.byId.query({ id: "x" })).toBeNull();
+    // Both keys of a rotation, without kid: whichever signed the token verifies it.
+    for (const key of [oldKey, newKey]) expect((await callByEmail(await token({ sub: "service:rotating" }, key.privateJwk))).status).toBe(200);
+
+    const from = server.logs().length;
+    expect((await callByEmail(await as("someone-elses-key"))).status).toBe(401);
+    expect((await callByEmail(await token({ sub: "service:named" }, stranger.privateJwk, "EdDSA", "named-2026-01"))).status).toBe(401);
+    expect(refusals(from)).toEqual(['no key "someone-elses-key" registered for service named', "bad signature"]);
+  });
+
+  it('accept alg "Ed25519" (RFC 9864) as EdDSA, for Ed25519 keys only', async () => {
+    expect((await callByEmail(await token({}, billing.privateJwk, "Ed25519"))).status).toBe(200);
+    // The registry key says alg "EdDSA": the fully specified name still fits it.
+    expect((await callByEmail(await token({ sub: "service:named" }, named.privateJwk, "Ed25519", "named-2026-01"))).status).toBe(200);
+    const from = server.logs().length;
+    const mislabelled = await new SignJWT({})
+      .setProtectedHeader({ alg: "ES256" })
+      .setSubject("service:billing")
+      .setAudience("service:keyway")
+      .setIssuedAt()
+      .setExpirationTime("60s")
+      .setJti(crypto.randomUUID())
+      .sign(await importJWK(ops.privateJwk, "ES256"));
+    expect((await callByEmail(mislabelled)).status).toBe(401);
+    expect(refusals(from)).toEqual(["algorithm ES256 does not fit the key type registered for service billing"]);
   });
 
   it("refuse a replayed token id", async () => {

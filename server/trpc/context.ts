@@ -7,7 +7,7 @@ import type { Auth, AuthSession } from "../auth/auth.js";
 import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
 import type { Config } from "../config.js";
 import type { KnownService } from "../service-auth/registry.js";
-import type { ServiceTokenVerifier } from "../service-auth/verify.js";
+import { bearerToken, type ServiceTokenVerifier } from "../service-auth/verify.js";
 
 export interface ContextDeps {
   auth: Auth;
@@ -52,8 +52,8 @@ export function createInnerContext(options: InnerContextOptions) {
      */
     getService: () =>
       (service ??= (async () => {
-        const match = /^Bearer (\S+)$/.exec(headers.get("authorization") ?? "");
-        return match ? serviceTokens.verify(match[1]!) : null;
+        const token = bearerToken(headers.get("authorization"));
+        return token ? serviceTokens.verify(token) : null;
       })()),
     /** The access decision, made once per request and only when a procedure asks for it. */
     getAccess,

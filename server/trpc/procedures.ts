@@ -67,7 +67,10 @@ export const serviceProcedure = baseProcedure.use(async ({ ctx, next, path }) =>
     ctx.log.warn({ reason: error.reason, path }, "service token refused");
     throw new TRPCError({ code: "UNAUTHORIZED", message: "Invalid service token" });
   }
-  if (!service) throw new TRPCError({ code: "UNAUTHORIZED", message: "A service token is required" });
+  if (!service) {
+    ctx.log.info({ path }, "service token missing");
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "A service token is required" });
+  }
   return next({ ctx: { service } });
 });
 
