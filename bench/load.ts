@@ -19,7 +19,17 @@ export interface RequestSpec {
  * answered; or, with `scrypt`, `count` passwords are hashed. A window of `count` leaves no request
  * behind on the server when it ends, so it does not slow the window after it.
  */
-export type LoadWindow = (({ seconds: number } | { count: number }) & { requests: RequestSpec[] }) | { count: number; scrypt: true };
+export type LoadWindow = HttpWindow | { count: number; scrypt: true };
+
+export type HttpWindow = ({ seconds: number } | { count: number }) & {
+  requests: RequestSpec[];
+  /** Another server than the plan's. */
+  url?: string;
+  /** Other than the plan's number of connections. */
+  connections?: number;
+  /** Load sent meanwhile on connections of its own, from before this window starts to after it ends; not recorded. */
+  alongside?: { requests: RequestSpec[]; connections: number };
+};
 
 export interface LoadPlan {
   url: string;
@@ -36,34 +46,56 @@ export interface LoadResult {
   errors: number;
   non2xx: number;
   statusCodes: Record<string, number>;
+  /** What the window's `alongside` load sent meanwhile. */
+  alongside?: { total: number; errors: number; non2xx: number };
 }
 
-async function http(plan: LoadPlan, window: LoadWindow & { requests: RequestSpec[] }): Promise<LoadResult> {
+const requestsOf = (specs: RequestSpec[]) =>
+  specs.map((template) => {
+    let next = 0;
+    return {
+      method: template.method,
+      path: template.path,
+      setupRequest(request: autocannon.Request) {
+        const index = next++;
+        request.headers = { ...request.headers, ...template.headers[index % template.headers.length] };
+        if (template.bodies) request.body = template.bodies[index % template.bodies.length];
+        return request;
+      },
+    };
+  });
+
+async function http(plan: LoadPlan, window: HttpWindow): Promise<LoadResult> {
+  const url = window.url ?? plan.url;
+  let backgroundDone: ((result: autocannon.Result) => void) | undefined;
+  const backgroundResult = new Promise<autocannon.Result>((resolve) => (backgroundDone = resolve));
+  const background = window.alongside
+    ? autocannon(
+        { url, connections: window.alongside.connections, duration: 3600, requests: requestsOf(window.alongside.requests) },
+        (_, result) => backgroundDone!(result),
+      )
+    : undefined;
+  // The background load reaches its steady rate before the measured window starts.
+  if (background) await new Promise((resolve) => setTimeout(resolve, 500));
   const started = performance.now();
   let lastAnswer = started;
   const options: autocannon.Options = {
-    url: plan.url,
-    connections: plan.connections,
+    url,
+    connections: window.connections ?? plan.connections,
     ...("count" in window ? { amount: window.count } : { duration: window.seconds }),
-    requests: window.requests.map((template) => {
-      let next = 0;
-      return {
-        method: template.method,
-        path: template.path,
-        setupRequest(request: autocannon.Request) {
-          const index = next++;
-          request.headers = { ...request.headers, ...template.headers[index % template.headers.length] };
-          if (template.bodies) request.body = template.bodies[index % template.bodies.length];
-          return request;
-        },
-      };
-    }),
+    requests: requestsOf(window.requests),
   };
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
     // autocannon itself ends a window only on its one-second tick.
     instance.on("response", () => (lastAnswer = performance.now()));
   });
+  let alongside: LoadResult["alongside"];
+  if (background) {
+    background.stop();
+    const other = await backgroundResult;
+    alongside = { total: other.requests.total, errors: other.errors + other.timeouts, non2xx: other.non2xx };
+  }
   return {
     // A window nobody answered has no last answer to time it by.
     requestsPerSecond: result.requests.total === 0 ? 0 : result.requests.total / ((lastAnswer - started) / 1000),
@@ -73,6 +105,7 @@ async function http(plan: LoadPlan, window: LoadWindow & { requests: RequestSpec
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
     statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat.count ?? 0])),
+    alongside,
   };
 }
 

@@ -1,16 +1,21 @@
 import { execFile } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import pLimit from "p-limit";
+import pg from "pg";
 import { createPostgresDatabase } from "../tests/helpers/database.js";
-import { startServerProcess } from "../tests/helpers/server-process.js";
+import { DEV_SERVER_ARGS, type ServerProcess, startServerProcess } from "../tests/helpers/server-process.js";
 import type { LoadResult, LoadWindow } from "./load.js";
 
 const run = promisify(execFile);
 export const PASSWORD = "correct horse battery staple";
 export const POOL = Number(process.env.UV_THREADPOOL_SIZE ?? availableParallelism());
+const SECRET = "bench-secret-bench-secret-bench-secret-0123456789";
+/** `npm start`'s node flags, for every server the bench starts. */
+const NODE_FLAGS = DEV_SERVER_ARGS.slice(0, DEV_SERVER_ARGS.indexOf("--import"));
 
 export interface BenchUser {
   email: string;
@@ -20,13 +25,21 @@ export interface BenchUser {
   withCache: string;
 }
 
-/** keyway in production mode on a scratch PostgreSQL database, as its own process. */
+/** Resident memory of a server process, in bytes. */
+export const rssOf = (server: ServerProcess) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))![1]) * 1024;
+
+/** The session cookie Better Auth would set for `token` (better-call's signed value). */
+const signedCookie = (token: string) =>
+  `better-auth.session_token=${encodeURIComponent(`${token}.${createHmac("sha256", SECRET).update(token).digest("base64")}`)}`;
+
+/** keyway in production mode on a scratch PostgreSQL database, as its own process; baselines beside it on demand. */
 export async function startBenchServer() {
   const database = await createPostgresDatabase();
-  const server = await startServerProcess({
+  const env = {
     NODE_ENV: "production",
     DATABASE_URL: database.url,
-    BETTER_AUTH_SECRET: "bench-secret-bench-secret-bench-secret-0123456789",
+    BETTER_AUTH_SECRET: SECRET,
     TRUSTED_ORIGINS: "http://app.example.test",
     // Bench users sign in right after signing up; there is no mail server to verify them.
     REQUIRE_EMAIL_VERIFICATION: "false",
@@ -34,36 +47,82 @@ export async function startBenchServer() {
     UV_THREADPOOL_SIZE: String(POOL),
     // Sign-ins come from one address here; the limiter would measure itself, not the service.
     RATE_LIMIT: "false",
-    // The write case measures writes, not the per-account write budget.
+    // The write cases measure writes, not the per-account write budget.
     SELF_SERVICE_WRITES_PER_MINUTE: "100000000",
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
-  });
+  };
+  const server = await startServerProcess(env);
   const scratch = mkdtempSync(join(tmpdir(), "keyway-bench-"));
+  const others: ServerProcess[] = [];
+
+  const signUp = (origin: string, count: number, from = 0): Promise<BenchUser[]> =>
+    pLimit(POOL * 2).map(Array.from({ length: count }, (_, i) => from + i), async (i) => {
+      const email = `bench-${i}@example.com`;
+      const response = await fetch(`${origin}/api/auth/sign-up/email`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin },
+        body: JSON.stringify({ email, password: PASSWORD, name: `Bench ${i}` }),
+      });
+      if (!response.ok) throw new Error(`sign-up ${i}: ${response.status}`);
+      return cookiesOf(email, response);
+    });
 
   return {
     server,
     database,
     origin: server.url,
-    async signUp(count: number): Promise<BenchUser[]> {
+    /** Starts a keyway server on the same database with `overrides` (e.g. a smaller session cache). */
+    async startKeyway(overrides: Record<string, string>) {
+      const other = await startServerProcess({ ...env, ...overrides });
+      others.push(other);
+      return other;
+    },
+    /** Starts one of bench/baselines/ on the same database and configuration, with `npm start`'s node flags. */
+    async startBaseline(name: "bare-trpc" | "guides") {
+      const baseline = await startServerProcess(env, [...NODE_FLAGS, "--import", "tsx", `bench/baselines/${name}.ts`]);
+      others.push(baseline);
+      return baseline;
+    },
+    signUp: (count: number) => signUp(server.url, count),
+    /** Signs `count` existing bench users in on `origin` (a session issued there). */
+    async signIn(origin: string, count: number): Promise<BenchUser[]> {
       return pLimit(POOL * 2).map(Array.from({ length: count }, (_, i) => i), async (i) => {
         const email = `bench-${i}@example.com`;
-        const response = await fetch(`${server.url}/api/auth/sign-up/email`, {
+        const response = await fetch(`${origin}/api/auth/sign-in/email`, {
           method: "POST",
-          headers: { "content-type": "application/json", origin: server.url },
-          body: JSON.stringify({ email, password: PASSWORD, name: `Bench ${i}` }),
+          headers: { "content-type": "application/json", origin },
+          body: JSON.stringify({ email, password: PASSWORD }),
         });
-        if (!response.ok) throw new Error(`sign-up ${i}: ${response.status}`);
-        const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
-        return {
-          email,
-          tokenOnly: cookies.filter((cookie) => cookie.startsWith("better-auth.session_token=")).join("; "),
-          withCache: cookies.join("; "),
-        };
+        if (!response.ok) throw new Error(`sign-in ${i}: ${response.status}`);
+        return cookiesOf(email, response);
       });
+    },
+    /**
+     * `count` users with one session each, written straight into the database (no password, no
+     * hashing); returns their session cookies.
+     */
+    async seedSessions(count: number): Promise<string[]> {
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        await client.query(
+          `insert into "user" (id, name, email, email_verified)
+           select 'seed-' || i, 'Seed ' || i, 'seed-' || i || '@example.com', true from generate_series(1, $1) i`,
+          [count],
+        );
+        await client.query(
+          `insert into session (id, token, user_id, expires_at)
+           select 'seed-' || i, 'seed-token-' || i, 'seed-' || i, now() + interval '1 day' from generate_series(1, $1) i`,
+          [count],
+        );
+      } finally {
+        await client.end();
+      }
+      return Array.from({ length: count }, (_, i) => signedCookie(`seed-token-${i + 1}`));
     },
     /** Runs the windows back to back in a separate process (bench/load.ts), with the server's libuv pool size. */
     async load(windows: LoadWindow[], connections = 10): Promise<LoadResult[]> {
-      const file = join(scratch, "plan.json");
+      const file = join(scratch, `plan-${Math.random().toString(36).slice(2)}.json`);
       writeFileSync(file, JSON.stringify({ url: server.url, connections, windows }));
       const { stdout } = await run(process.execPath, ["--import", "tsx", "bench/load.ts", file], {
         maxBuffer: 1 << 20,
@@ -71,11 +130,20 @@ export async function startBenchServer() {
       });
       return JSON.parse(stdout.trim().split("\n").pop()!) as LoadResult[];
     },
-    rss: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, "utf8"))![1]) * 1024,
+    rss: () => rssOf(server),
     async stop() {
-      await server.stop();
+      await Promise.all([server, ...others].map((process) => process.stop()));
       await database.drop();
       rmSync(scratch, { recursive: true, force: true });
     },
+  };
+}
+
+function cookiesOf(email: string, response: Response): BenchUser {
+  const cookies = response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!);
+  return {
+    email,
+    tokenOnly: cookies.filter((cookie) => cookie.startsWith("better-auth.session_token=")).join("; "),
+    withCache: cookies.join("; "),
   };
 }
