@@ -1,21 +1,19 @@
 import { execFile } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
-import { join } from "node:path";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import pLimit from "p-limit";
 import pg from "pg";
 import { createPostgresDatabase } from "../tests/helpers/database.js";
-import { DEV_SERVER_ARGS, type ServerProcess, startServerProcess } from "../tests/helpers/server-process.js";
+import { PRODUCTION_NODE_FLAGS, type ServerProcess, startServerProcess } from "../tests/helpers/server-process.js";
 import type { LoadResult, LoadWindow } from "./load.js";
 
 const run = promisify(execFile);
 export const PASSWORD = "correct horse battery staple";
 export const POOL = Number(process.env.UV_THREADPOOL_SIZE ?? availableParallelism());
 const SECRET = "bench-secret-bench-secret-bench-secret-0123456789";
-/** `npm start`'s node flags, for every server the bench starts. */
-const NODE_FLAGS = DEV_SERVER_ARGS.slice(0, DEV_SERVER_ARGS.indexOf("--import"));
 
 export interface BenchUser {
   email: string;
@@ -33,8 +31,18 @@ export const rssOf = (server: ServerProcess) =>
 const signedCookie = (token: string) =>
   `better-auth.session_token=${encodeURIComponent(`${token}.${createHmac("sha256", SECRET).update(token).digest("base64")}`)}`;
 
-/** keyway in production mode on a scratch PostgreSQL database, as its own process; baselines beside it on demand. */
+/**
+ * keyway as production runs it (the built artifact, with the container's node flags) in
+ * production mode on a scratch PostgreSQL database, as its own process; baselines beside it on demand.
+ */
 export async function startBenchServer() {
+  // Inside the repository, so that the artifact resolves its packages from node_modules.
+  mkdirSync("node_modules/.cache", { recursive: true });
+  const scratch = mkdtempSync("node_modules/.cache/keyway-bench-");
+  await run(process.execPath, ["node_modules/typescript/bin/tsc", "-p", "tsconfig.build.json", "--outDir", scratch]);
+  cpSync("db/migrations", join(scratch, "db/migrations"), { recursive: true });
+  writeFileSync(join(scratch, "package.json"), JSON.stringify({ type: "module" }));
+  const keyway = [...PRODUCTION_NODE_FLAGS, resolve(scratch, "server/main.js")];
   const database = await createPostgresDatabase();
   const env = {
     NODE_ENV: "production",
@@ -51,8 +59,7 @@ export async function startBenchServer() {
     SELF_SERVICE_WRITES_PER_MINUTE: "100000000",
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
   };
-  const server = await startServerProcess(env);
-  const scratch = mkdtempSync(join(tmpdir(), "keyway-bench-"));
+  const server = await startServerProcess(env, keyway);
   const others: ServerProcess[] = [];
 
   const signUp = (origin: string, count: number, from = 0): Promise<BenchUser[]> =>
@@ -73,13 +80,13 @@ export async function startBenchServer() {
     origin: server.url,
     /** Starts a keyway server on the same database with `overrides` (e.g. a smaller session cache). */
     async startKeyway(overrides: Record<string, string>) {
-      const other = await startServerProcess({ ...env, ...overrides });
+      const other = await startServerProcess({ ...env, ...overrides }, keyway);
       others.push(other);
       return other;
     },
-    /** Starts one of bench/baselines/ on the same database and configuration, with `npm start`'s node flags. */
+    /** Starts one of bench/baselines/ on the same database and configuration, with the same node flags. */
     async startBaseline(name: "bare-trpc" | "guides") {
-      const baseline = await startServerProcess(env, [...NODE_FLAGS, "--import", "tsx", `bench/baselines/${name}.ts`]);
+      const baseline = await startServerProcess(env, [...PRODUCTION_NODE_FLAGS, "--import", "tsx", `bench/baselines/${name}.ts`]);
       others.push(baseline);
       return baseline;
     },

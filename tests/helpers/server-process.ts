@@ -19,8 +19,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** `npm start`'s node arguments; the built artifact's are `["dist/server/main.js"]`. */
-export const DEV_SERVER_ARGS = ["--max-semi-space-size=64", "--import", "tsx", "server/main.ts"];
+/** The node flags of `npm start` and of the container (Dockerfile's CMD). */
+export const PRODUCTION_NODE_FLAGS = ["--max-semi-space-size=64"];
+/** `npm start`'s node arguments; the built artifact's are `[...PRODUCTION_NODE_FLAGS, "dist/server/main.js"]`. */
+export const DEV_SERVER_ARGS = [...PRODUCTION_NODE_FLAGS, "--import", "tsx", "server/main.ts"];
 
 /** Starts `npm start`'s command (or node with `args`) as its own process. */
 export async function startServerProcess(env: Record<string, string>, args = DEV_SERVER_ARGS): Promise<ServerProcess> {
