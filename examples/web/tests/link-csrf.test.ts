@@ -10,21 +10,23 @@ let browser: Browser;
 let attacker: Server;
 let attackerUrl: string;
 let attackerLink: string;
+let attackerVerifyLink: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
   const { apiUrl, webUrl } = stack();
   const email = uniqueEmail("mallory");
   const client = createClient({ baseUrl: apiUrl });
-  await client.auth.signUp.email({ email, password: PASSWORD, name: "Mallory" });
+  await client.auth.signUp.email({ email, password: PASSWORD, name: "Mallory", callbackURL: `${webUrl}/` });
+  attackerVerifyLink = /https?:\/\/\S+/.exec(await mailTo(email, /Confirm your email/))![0];
   await client.auth.signIn.magicLink({ email, callbackURL: `${webUrl}/` });
   attackerLink = /https?:\/\/\S+/.exec(await mailTo(email, /sign-in link/))![0];
   const token = decodeURIComponent(new URL(attackerLink).hash.slice(1));
   const action = attackerLink.split("#")[0]!;
   // Another site: "localhost" is not the same site as the API's 127.0.0.1.
   attacker = createServer((request, response) => {
-    if (request.url === "/redirect") {
-      response.writeHead(302, { location: attackerLink }).end();
+    if (request.url === "/redirect" || request.url === "/verify") {
+      response.writeHead(302, { location: request.url === "/verify" ? attackerVerifyLink : attackerLink }).end();
       return;
     }
     response.writeHead(200, { "content-type": "text/html" }).end(
@@ -64,6 +66,24 @@ describe("a mailed sign-in link cannot sign a victim's browser in from another s
     await page.goto(attackerLink);
     await page.getByRole("button", { name: "Sign in" }).click();
     await heading(page, "Welcome, Mallory").waitFor();
+    await context.close();
+  });
+});
+
+describe("a mailed address-confirmation link cannot sign a victim's browser in from another site", () => {
+  it("a cross-site redirect to the attacker's confirmation link signs no one in, and leaves a signed-in victim as themselves", async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const verified = page.waitForResponse((response) => response.url().includes("/api/auth/verify-email"));
+    await page.goto(`${attackerUrl}/verify`);
+    if ((await verified).headers()["set-cookie"]?.includes("session_token=")) throw new Error("the confirmation link set a session cookie");
+    await page.goto("/");
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+
+    await signUp(page, "Vera");
+    await page.goto(`${attackerUrl}/verify`);
+    await page.goto("/");
+    await heading(page, "Welcome, Vera").waitFor();
     await context.close();
   });
 });
