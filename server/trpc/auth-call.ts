@@ -1,5 +1,6 @@
 import { type TRPC_ERROR_CODE_KEY, TRPCError } from "@trpc/server";
 import { isAPIError } from "better-auth/api";
+import type { Auth } from "../auth/auth.js";
 import type { Context } from "./context.js";
 
 /** tRPC's error code for each HTTP status a refusal may carry. */
@@ -14,13 +15,23 @@ export const TRPC_CODE_OF_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   503: "SERVICE_UNAVAILABLE",
 };
 
+/** What every Better Auth call from a procedure sends: the caller's headers, and a request for the answer's cookies. */
+export interface AuthRequest {
+  headers: Headers;
+  returnHeaders: true;
+}
+
 /**
- * Runs a Better Auth API call for a procedure: its cookies reach the caller and its
- * refusals become the matching tRPC error with Better Auth's own message.
+ * Runs a Better Auth API call for a procedure, `(api, request) => api.listSessions(request)`:
+ * its cookies reach the caller and its refusals become the matching tRPC error with Better
+ * Auth's own message.
  */
-export async function authCall<T>(ctx: Context, call: Promise<{ headers: Headers | null; response: T }>): Promise<T> {
+export async function authCall<T>(
+  ctx: Context,
+  call: (api: Auth["api"], request: AuthRequest) => Promise<{ headers: Headers | null; response: T }>,
+): Promise<T> {
   try {
-    const { headers, response } = await call;
+    const { headers, response } = await call(ctx.auth.api, { headers: ctx.headers, returnHeaders: true });
     const cookies = headers?.getSetCookie() ?? [];
     if (cookies.length > 0) ctx.setCookies(cookies);
     return response;

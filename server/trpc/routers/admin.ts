@@ -23,7 +23,7 @@ const toAdminView = (entry: AdminUserRecord) => ({
 
 /** A user's sessions as admins see them: ids, never tokens. */
 async function sessionsOf(ctx: Context, id: string) {
-  const { sessions } = await authCall(ctx, ctx.auth.api.listUserSessions({ headers: ctx.headers, body: { userId: id }, returnHeaders: true }));
+  const { sessions } = await authCall(ctx, (api, request) => api.listUserSessions({ ...request, body: { userId: id } }));
   return sessions;
 }
 
@@ -51,20 +51,20 @@ const usersRouter = router({
     .query(async ({ ctx, input }) => {
       const result = await authCall(
         ctx,
-        ctx.auth.api.listUsers({
-          headers: ctx.headers,
-          query: {
-            searchValue: input.search,
-            searchField: input.searchField,
-            searchOperator: "contains",
-            limit: input.limit,
-            offset: input.offset,
-            sortBy: input.sortBy,
-            sortDirection: input.sortDirection,
-            ...(input.filter ? { filterField: input.filter.field, filterValue: input.filter.value, filterOperator: "eq" as const } : {}),
-          },
-          returnHeaders: true,
-        }),
+        (api, request) =>
+          api.listUsers({
+            ...request,
+            query: {
+              searchValue: input.search,
+              searchField: input.searchField,
+              searchOperator: "contains",
+              limit: input.limit,
+              offset: input.offset,
+              sortBy: input.sortBy,
+              sortDirection: input.sortDirection,
+              ...(input.filter ? { filterField: input.filter.field, filterValue: input.filter.value, filterOperator: "eq" as const } : {}),
+            },
+          }),
       );
       return {
         users: result.users.map(toAdminView),
@@ -79,7 +79,7 @@ const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       const result = await authCall(
         ctx,
-        ctx.auth.api.setRole({ headers: ctx.headers, body: input, returnHeaders: true }),
+        (api, request) => api.setRole({ ...request, body: input }),
       );
       return toPublicUser(result.user);
     }),
@@ -97,17 +97,13 @@ const usersRouter = router({
     .mutation(async ({ ctx, input }) => {
       await authCall(
         ctx,
-        ctx.auth.api.banUser({
-          headers: ctx.headers,
-          body: { userId: input.userId, banReason: input.reason, banExpiresIn: input.expiresInSeconds },
-          returnHeaders: true,
-        }),
+        (api, request) => api.banUser({ ...request, body: { userId: input.userId, banReason: input.reason, banExpiresIn: input.expiresInSeconds } }),
       );
       return { banned: true as const };
     }),
 
   unban: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
-    await authCall(ctx, ctx.auth.api.unbanUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.unbanUser({ ...request, body: input }));
     return { banned: false as const };
   }),
 
@@ -118,12 +114,12 @@ const usersRouter = router({
         .strict(),
     )
     .mutation(async ({ ctx, input }) => {
-      const { user } = await authCall(ctx, ctx.auth.api.createUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+      const { user } = await authCall(ctx, (api, request) => api.createUser({ ...request, body: input }));
       return toAdminView(user);
     }),
 
   get: adminProcedure.input(z.object({ userId }).strict()).query(async ({ ctx, input }) =>
-    toAdminView(await authCall(ctx, ctx.auth.api.getUser({ headers: ctx.headers, query: { id: input.userId }, returnHeaders: true }))),
+    toAdminView(await authCall(ctx, (api, request) => api.getUser({ ...request, query: { id: input.userId } }))),
   ),
 
   update: adminProcedure
@@ -138,16 +134,16 @@ const usersRouter = router({
         .strict(),
     )
     .mutation(async ({ ctx, input }) =>
-      toAdminView(await authCall(ctx, ctx.auth.api.adminUpdateUser({ headers: ctx.headers, body: input, returnHeaders: true }))),
+      toAdminView(await authCall(ctx, (api, request) => api.adminUpdateUser({ ...request, body: input }))),
     ),
 
   setPassword: adminProcedure.input(z.object({ userId, newPassword: password }).strict()).mutation(async ({ ctx, input }) => {
-    await authCall(ctx, ctx.auth.api.setUserPassword({ headers: ctx.headers, body: input, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.setUserPassword({ ...request, body: input }));
     return { updated: true as const };
   }),
 
   remove: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
-    await authCall(ctx, ctx.auth.api.removeUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.removeUser({ ...request, body: input }));
     return { removed: true as const };
   }),
 
@@ -165,18 +161,18 @@ const usersRouter = router({
     revoke: adminProcedure.input(z.object({ userId, sessionId: z.string().min(1).max(255) }).strict()).mutation(async ({ ctx, input }) => {
       const target = (await sessionsOf(ctx, input.userId)).find((entry) => entry.id === input.sessionId);
       if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "No such session" });
-      await authCall(ctx, ctx.auth.api.revokeUserSession({ headers: ctx.headers, body: { sessionToken: target.token }, returnHeaders: true }));
+      await authCall(ctx, (api, request) => api.revokeUserSession({ ...request, body: { sessionToken: target.token } }));
       return { revoked: true as const };
     }),
     revokeAll: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
-      await authCall(ctx, ctx.auth.api.revokeUserSessions({ headers: ctx.headers, body: input, returnHeaders: true }));
+      await authCall(ctx, (api, request) => api.revokeUserSessions({ ...request, body: input }));
       return { revoked: true as const };
     }),
   }),
 
   /** Signs the caller in as the user for at most an hour; the session records who did it. */
   impersonate: adminProcedure.input(z.object({ userId }).strict()).mutation(async ({ ctx, input }) => {
-    const { session } = await authCall(ctx, ctx.auth.api.impersonateUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    const { session } = await authCall(ctx, (api, request) => api.impersonateUser({ ...request, body: input }));
     return { impersonating: input.userId, expiresAt: session.expiresAt };
   }),
 });

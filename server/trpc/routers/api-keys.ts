@@ -12,20 +12,16 @@ export const apiKeysRouter = router({
     .mutation(async ({ ctx, input }) => {
       const created = await authCall(
         ctx,
-        ctx.auth.api.createApiKey({
-          headers: ctx.headers,
-          body: { name: input.name, expiresIn: input.expiresInDays ? input.expiresInDays * DAY : undefined },
-          returnHeaders: true,
-        }),
+        (api, request) => api.createApiKey({ ...request, body: { name: input.name, expiresIn: input.expiresInDays ? input.expiresInDays * DAY : undefined } }),
       );
       return { id: created.id, name: created.name, key: created.key, start: created.start, expiresAt: created.expiresAt, createdAt: created.createdAt };
     }),
   list: protectedProcedure.query(async ({ ctx }) => {
-    const { apiKeys } = await authCall(ctx, ctx.auth.api.listApiKeys({ headers: ctx.headers, returnHeaders: true }));
+    const { apiKeys } = await authCall(ctx, (api, request) => api.listApiKeys(request));
     return apiKeys.map((key) => ({ id: key.id, name: key.name, start: key.start, expiresAt: key.expiresAt, lastRequest: key.lastRequest, createdAt: key.createdAt }));
   }),
   delete: selfServiceProcedure.input(z.object({ id: z.string().min(1).max(255) }).strict()).mutation(async ({ ctx, input }) => {
-    await authCall(ctx, ctx.auth.api.deleteApiKey({ headers: ctx.headers, body: { keyId: input.id }, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.deleteApiKey({ ...request, body: { keyId: input.id } }));
     return { deleted: true as const };
   }),
 });

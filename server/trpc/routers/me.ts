@@ -41,7 +41,7 @@ export const meRouter = router({
     }),
 
   update: selfServiceProcedure.input(profileInput).mutation(async ({ ctx, input }) => {
-    await authCall(ctx, ctx.auth.api.updateUser({ headers: ctx.headers, body: input, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.updateUser({ ...request, body: input }));
     const [updated] = await ctx.db.select().from(user).where(eq(user.id, ctx.user.id));
     if (!updated) throw new TRPCError({ code: "NOT_FOUND", message: "Account no longer exists" });
     return toPublicUser(updated);

@@ -13,7 +13,7 @@ export const sessionRouter = router({
   /** Ends an impersonation session and returns to the admin's own session. */
   stopImpersonating: protectedProcedure.mutation(async ({ ctx }) => {
     if (!ctx.session.impersonatedBy) throw new TRPCError({ code: "BAD_REQUEST", message: "You are not impersonating anyone" });
-    await authCall(ctx, ctx.auth.api.stopImpersonating({ headers: ctx.headers, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.stopImpersonating(request));
     return { impersonating: false as const };
   }),
 });

@@ -6,7 +6,7 @@ import { router } from "../init.js";
 import { freshSessionProcedure, protectedProcedure, selfServiceProcedure } from "../procedures.js";
 
 const listOwnSessions = (ctx: Context) =>
-  authCall(ctx, ctx.auth.api.listSessions({ headers: ctx.headers, returnHeaders: true }));
+  authCall(ctx, (api, request) => api.listSessions(request));
 
 export const sessionsRouter = router({
   list: freshSessionProcedure.query(async ({ ctx }) => {
@@ -28,13 +28,13 @@ export const sessionsRouter = router({
     if (!target) throw new TRPCError({ code: "NOT_FOUND", message: "No such session" });
     await authCall(
       ctx,
-      ctx.auth.api.revokeSession({ headers: ctx.headers, body: { token: target.token }, returnHeaders: true }),
+      (api, request) => api.revokeSession({ ...request, body: { token: target.token } }),
     );
     return { revoked: true as const };
   }),
 
   revokeOthers: selfServiceProcedure.mutation(async ({ ctx }) => {
-    await authCall(ctx, ctx.auth.api.revokeOtherSessions({ headers: ctx.headers, returnHeaders: true }));
+    await authCall(ctx, (api, request) => api.revokeOtherSessions(request));
     return { revoked: true as const };
   }),
 });
