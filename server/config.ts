@@ -74,6 +74,9 @@ export const envSchema = z
     SERVICES_JSON: z.string().optional().describe("JSON list of backend services allowed to call the `service` router, with their public keys."),
     SERVICES_FILE: z.string().optional().describe("Path of a file holding the same list as SERVICES_JSON."),
     SERVICE_AUDIENCE: z.string().min(1).default("service:keyway").describe("Audience (`aud`) that service tokens must name."),
+    JWT_ALGORITHM: z.enum(["RS256", "ES256", "EdDSA"]).default("RS256").describe("Signing algorithm of the JWTs from /api/auth/token; RS256 is the one every common JWT library verifies, and a change keeps the old key in the JWKS until its tokens have expired."),
+    JWT_EXPIRES_IN: z.coerce.number().int().min(30).max(24 * 60 * 60).default(15 * 60).describe("Seconds a JWT from /api/auth/token is valid."),
+    JWT_KEY_ROTATION_DAYS: z.coerce.number().min(0).default(30).describe("Days a JWT signing key signs before a new one replaces it (0 = never); a replaced key stays in the JWKS until its last token has expired."),
     BODY_LIMIT: z.coerce.number().int().positive().default(1024 * 1024).describe("Largest request body accepted, in bytes."),
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50).describe("Calls one tRPC batch may hold."),
     SELF_SERVICE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30).describe("Profile, settings, key and session changes each account may make per minute."),
@@ -217,6 +220,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     /** Backend services allowed to call the `service` router, with their public keys. */
     services: { json: e.SERVICES_JSON, file: e.SERVICES_FILE, audience: e.SERVICE_AUDIENCE },
+    /** JWTs for third parties (/api/auth/token). */
+    jwt: { algorithm: e.JWT_ALGORITHM, expiresInSeconds: e.JWT_EXPIRES_IN, rotationSeconds: Math.round(e.JWT_KEY_ROTATION_DAYS * 24 * 60 * 60) },
     bodyLimit: e.BODY_LIMIT,
     trpcMaxBatchSize: e.TRPC_MAX_BATCH_SIZE,
     /** Profile, settings, key and session changes each account may make per minute. */

@@ -1,6 +1,6 @@
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { admin, jwt } from "better-auth/plugins";
+import { admin } from "better-auth/plugins";
 import type { Redis } from "ioredis";
 import type { Db } from "../../db/client.js";
 import * as schema from "../../db/schema/index.js";
@@ -11,7 +11,6 @@ import { secondFactorGate } from "./plugins/second-factor-gate.js";
 import { oneTimeSecrets } from "./plugins/one-time-secrets.js";
 import { linkConfirm } from "./plugins/link-confirm.js";
 import { adminSafety } from "./plugins/admin-safety.js";
-import { jwtClaims } from "./plugins/jwt-claims.js";
 import { passwordPolicy } from "./plugins/password-policy.js";
 import { signInEvents } from "./plugins/sign-in-events.js";
 import { profileImage } from "./plugins/profile-image.js";
@@ -26,6 +25,7 @@ import { sessionVersion } from "./session-version.js";
 import { CLIENT_IP_HEADER } from "./auth-headers.js";
 import { authLogger, type LogSink } from "./auth-logger.js";
 import { auditLog } from "./plugins/audit-log.js";
+import { thirdPartyJwt } from "./third-party-jwt.js";
 import { redisRateLimits } from "./redis-rate-limits.js";
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
@@ -104,8 +104,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       organizationPlugin(config, deps.mailer),
       ...providerPlugins(config, db),
       apiKeyPlugin(),
-      // Short-lived JWTs for third parties (/api/auth/token), verifiable from /api/auth/jwks alone.
-      jwt({ jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: "15m", definePayload: jwtClaims } }),
+      thirdPartyJwt(config, db),
       passwordPolicy(),
       profileImage(),
       accountLockout(db, config.lockout),
