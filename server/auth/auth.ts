@@ -27,6 +27,8 @@ import { authLogger, type LogSink } from "./auth-logger.js";
 import { auditLog } from "./plugins/audit-log.js";
 import { thirdPartyJwt } from "./third-party-jwt.js";
 import { redisRateLimits } from "./redis-rate-limits.js";
+import { hashPassword, verifyPassword } from "./password-hash.js";
+import { passwordRehash } from "./plugins/password-rehash.js";
 
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
@@ -64,6 +66,8 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       enabled: true,
       minPasswordLength: PASSWORD_LENGTH.min,
       maxPasswordLength: PASSWORD_LENGTH.max,
+      // Every hash Better Auth makes (sign-up, reset, change, admin create and set-password) is Argon2id.
+      password: { hash: hashPassword, verify: verifyPassword },
     },
     session: {
       // Sessions stay in PostgreSQL even with Redis: listing, admin and change notifications use them.
@@ -108,6 +112,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       passwordPolicy(),
       profileImage(),
       accountLockout(db, config.lockout),
+      passwordRehash(db),
       oneTimeSecrets(db),
       linkConfirm(),
       requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),
