@@ -1,8 +1,10 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    // The packed-SDK installs run on their own: `npm run test:packages`.
+    exclude: [...configDefaults.exclude, "tests/packaging/**"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",

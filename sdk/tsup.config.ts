@@ -6,9 +6,9 @@ export default defineConfig({
   platform: "neutral",
   target: "es2022",
   clean: true,
-  // The peers are shared with the app; everything else (Better Auth's client, the cookie jar) is bundled.
-  external: ["@trpc/client", "@trpc/server", "superjson", "react", "@tanstack/react-query", "@trpc/tanstack-react-query"],
-  noExternal: [/^better-auth/, /^@better-auth\//, "fetch-cookie", "tough-cookie", "jose"],
-  // One declaration file per entry that imports only the peers: tough-cookie's types are inlined.
-  dts: { resolve: ["tough-cookie"] },
+  // The SDK's dependencies (tRPC's client, superjson, TanStack Query) and the app's React stay
+  // shared; Better Auth's client, the cookie jar and tRPC's React adapter are bundled. The
+  // declarations are bundled by rollup.types.config.js.
+  external: ["@trpc/client", "@trpc/server", "superjson", "react", "@tanstack/react-query"],
+  noExternal: [/^better-auth/, /^@better-auth\//, "fetch-cookie", "tough-cookie", "jose", "@trpc/tanstack-react-query"],
 });
