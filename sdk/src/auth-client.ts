@@ -8,12 +8,13 @@ import {
   twoFactorClient,
   usernameClient,
 } from "better-auth/client/plugins";
-import type { KeywayAuth } from "./auth-types.js";
+import { withKeywayErrors } from "./auth-errors.js";
+import type { BetterAuthError, KeywayAuth } from "./auth-types.js";
 import { githubPatClient } from "./github-pat-client.js";
 
-/** Better Auth's client with the plugins keyway's server runs, seen through `KeywayAuth`. */
+/** Better Auth's client with the plugins keyway's server runs, seen through `KeywayAuth`; every failure is a KeywayError. */
 export function createAuth(baseUrl: string, fetchImpl: typeof fetch): KeywayAuth {
-  return createAuthClient({
+  const client: KeywayAuth<BetterAuthError> = createAuthClient({
     baseURL: baseUrl,
     plugins: [
       adminClient(),
@@ -27,4 +28,5 @@ export function createAuth(baseUrl: string, fetchImpl: typeof fetch): KeywayAuth
     ],
     fetchOptions: { customFetchImpl: fetchImpl },
   });
+  return withKeywayErrors(client);
 }

@@ -4,15 +4,23 @@
  * with `KeywayAuth`, so the compiler checks every line here against Better Auth's own client.
  */
 
-export interface AuthError {
+import type { KeywayError } from "./errors.js";
+
+/** A failed `c.auth.*` call: a KeywayError (`code`, `status`, `message`) with the HTTP status text. */
+export interface AuthError extends KeywayError {
+  readonly statusText: string;
+}
+
+/** Better Auth's own error object, before the SDK makes it a KeywayError: what auth-client.ts checks against. */
+export interface BetterAuthError {
   message?: string;
   code?: string;
   status: number;
   statusText: string;
 }
 
-/** Better Auth never throws for a refused call: it answers with `data` or `error`. */
-export type AuthResult<T> = Promise<{ data: T; error: null } | { data: null; error: AuthError }>;
+/** A `c.auth.*` call never throws for a refusal or a server not reached: it answers with `data` or `error`. */
+export type AuthResult<T, E = AuthError> = Promise<{ data: T; error: null } | { data: null; error: E }>;
 
 type OptionalQuery<T> = { query?: T } | undefined;
 
@@ -77,70 +85,71 @@ export interface Team {
 
 export type OrganizationRole = "owner" | "admin" | "member";
 
-export interface KeywayAuth {
+/** `E` is only for auth-client.ts's check against Better Auth's client: callers see `KeywayAuth`. */
+export interface KeywayAuth<E = AuthError> {
   signUp: {
-    email(input: { email: string; password: string; name: string; image?: string; username?: string; callbackURL?: string }): AuthResult<{ token: string | null; user: AuthUser }>;
+    email(input: { email: string; password: string; name: string; image?: string; username?: string; callbackURL?: string }): AuthResult<{ token: string | null; user: AuthUser }, E>;
   };
   signIn: {
-    email(input: { email: string; password: string; rememberMe?: boolean; callbackURL?: string }): AuthResult<SignInResult>;
-    username(input: { username: string; password: string; rememberMe?: boolean }): AuthResult<SignInResult>;
-    social(input: { provider: string; callbackURL?: string; errorCallbackURL?: string; newUserCallbackURL?: string; disableRedirect?: boolean; scopes?: string[] }): AuthResult<{ url?: string; redirect: boolean }>;
-    magicLink(input: { email: string; name?: string; callbackURL?: string }): AuthResult<{ status: boolean }>;
-    emailOtp(input: { email: string; otp: string }): AuthResult<{ user: AuthUser }>;
+    email(input: { email: string; password: string; rememberMe?: boolean; callbackURL?: string }): AuthResult<SignInResult, E>;
+    username(input: { username: string; password: string; rememberMe?: boolean }): AuthResult<SignInResult, E>;
+    social(input: { provider: string; callbackURL?: string; errorCallbackURL?: string; newUserCallbackURL?: string; disableRedirect?: boolean; scopes?: string[] }): AuthResult<{ url?: string; redirect: boolean }, E>;
+    magicLink(input: { email: string; name?: string; callbackURL?: string }): AuthResult<{ status: boolean }, E>;
+    emailOtp(input: { email: string; otp: string }): AuthResult<{ user: AuthUser }, E>;
   };
-  signOut(): AuthResult<{ success: boolean }>;
+  signOut(): AuthResult<{ success: boolean }, E>;
   /** Signs in with a GitHub personal access token (keyway's own endpoint). */
-  patSignIn(input: { pat: string }): AuthResult<{ success: true }>;
+  patSignIn(input: { pat: string }): AuthResult<{ success: true }, E>;
 
-  sendVerificationEmail(input: { email: string; callbackURL?: string }): AuthResult<{ status: boolean }>;
-  requestPasswordReset(input: { email: string; redirectTo?: string }): AuthResult<{ status: boolean }>;
-  resetPassword(input: { newPassword: string; token?: string }): AuthResult<{ status: boolean }>;
-  changePassword(input: { currentPassword: string; newPassword: string; revokeOtherSessions?: boolean }): AuthResult<{ user: AuthUser }>;
-  changeEmail(input: { newEmail: string; callbackURL?: string }): AuthResult<{ status: boolean }>;
-  deleteUser(input?: { password?: string; token?: string; callbackURL?: string }): AuthResult<{ success: boolean }>;
-  isUsernameAvailable(input: { username: string }): AuthResult<{ available: boolean }>;
-  listAccounts(): AuthResult<Array<{ id: string; providerId: string; accountId: string; scopes: string[] }>>;
-  getAccessToken(input: { accountId: string; userId?: string }): AuthResult<{ accessToken: string; accessTokenExpiresAt?: Date; scopes: string[] }>;
+  sendVerificationEmail(input: { email: string; callbackURL?: string }): AuthResult<{ status: boolean }, E>;
+  requestPasswordReset(input: { email: string; redirectTo?: string }): AuthResult<{ status: boolean }, E>;
+  resetPassword(input: { newPassword: string; token?: string }): AuthResult<{ status: boolean }, E>;
+  changePassword(input: { currentPassword: string; newPassword: string; revokeOtherSessions?: boolean }): AuthResult<{ user: AuthUser }, E>;
+  changeEmail(input: { newEmail: string; callbackURL?: string }): AuthResult<{ status: boolean }, E>;
+  deleteUser(input?: { password?: string; token?: string; callbackURL?: string }): AuthResult<{ success: boolean }, E>;
+  isUsernameAvailable(input: { username: string }): AuthResult<{ available: boolean }, E>;
+  listAccounts(): AuthResult<Array<{ id: string; providerId: string; accountId: string; scopes: string[] }>, E>;
+  getAccessToken(input: { accountId: string; userId?: string }): AuthResult<{ accessToken: string; accessTokenExpiresAt?: Date; scopes: string[] }, E>;
 
   emailOtp: {
-    sendVerificationOtp(input: { email: string; type: "sign-in" | "email-verification" | "forget-password" }): AuthResult<{ success: boolean }>;
+    sendVerificationOtp(input: { email: string; type: "sign-in" | "email-verification" | "forget-password" }): AuthResult<{ success: boolean }, E>;
   };
 
   twoFactor: {
-    enable(input: { password: string; issuer?: string }): AuthResult<{ method: "totp"; totpURI: string; backupCodes: string[] } | { method: "otp" }>;
-    disable(input: { password: string }): AuthResult<{ status: boolean }>;
-    verifyTotp(input: { code: string; trustDevice?: boolean }): AuthResult<{ token: string; user: AuthUser }>;
-    sendOtp(input?: { trustDevice?: boolean }): AuthResult<{ status: boolean }>;
-    verifyOtp(input: { code: string; trustDevice?: boolean }): AuthResult<{ token: string; user: AuthUser }>;
-    verifyBackupCode(input: { code: string; trustDevice?: boolean; disableSession?: boolean }): AuthResult<{ token: string | undefined; user: AuthUser }>;
-    generateBackupCodes(input: { password: string }): AuthResult<{ status: boolean; backupCodes: string[] }>;
+    enable(input: { password: string; issuer?: string }): AuthResult<{ method: "totp"; totpURI: string; backupCodes: string[] } | { method: "otp" }, E>;
+    disable(input: { password: string }): AuthResult<{ status: boolean }, E>;
+    verifyTotp(input: { code: string; trustDevice?: boolean }): AuthResult<{ token: string; user: AuthUser }, E>;
+    sendOtp(input?: { trustDevice?: boolean }): AuthResult<{ status: boolean }, E>;
+    verifyOtp(input: { code: string; trustDevice?: boolean }): AuthResult<{ token: string; user: AuthUser }, E>;
+    verifyBackupCode(input: { code: string; trustDevice?: boolean; disableSession?: boolean }): AuthResult<{ token: string | undefined; user: AuthUser }, E>;
+    generateBackupCodes(input: { password: string }): AuthResult<{ status: boolean; backupCodes: string[] }, E>;
   };
 
   organization: {
-    create(input: { name: string; slug: string; logo?: string; keepCurrentActiveOrganization?: boolean }): AuthResult<Organization | null>;
-    update(input: { data: { name?: string; slug?: string; logo?: string }; organizationId?: string }): AuthResult<Organization | null>;
-    delete(input: { organizationId: string }): AuthResult<unknown>;
-    list(): AuthResult<Organization[]>;
-    setActive(input: { organizationId?: string | null; organizationSlug?: string }): AuthResult<Organization | null>;
-    getFullOrganization(input?: OptionalQuery<{ organizationId?: string; organizationSlug?: string }>): AuthResult<(Organization & { members: Array<Member & { user: { id: string; name: string; email: string } }>; invitations: Invitation[] }) | null>;
-    listMembers(input?: OptionalQuery<{ organizationId?: string; limit?: number; offset?: number }>): AuthResult<{ members: Array<Member & { user: { id: string; name: string; email: string } }>; total: number }>;
-    inviteMember(input: { email: string; role: OrganizationRole | OrganizationRole[]; organizationId?: string; resend?: boolean }): AuthResult<Invitation>;
-    listInvitations(input?: OptionalQuery<{ organizationId?: string }>): AuthResult<Invitation[]>;
-    acceptInvitation(input: { invitationId: string }): AuthResult<{ invitation: Invitation; member: Member } | null>;
-    rejectInvitation(input: { invitationId: string }): AuthResult<{ invitation: Invitation | null; member: null } | null>;
-    cancelInvitation(input: { invitationId: string }): AuthResult<Invitation | null>;
-    updateMemberRole(input: { memberId: string; role: OrganizationRole | OrganizationRole[]; organizationId?: string }): AuthResult<Member>;
-    removeMember(input: { memberIdOrEmail: string; organizationId?: string }): AuthResult<{ member: Member } | null>;
-    leave(input: { organizationId: string }): AuthResult<unknown>;
-    createTeam(input: { name: string; organizationId?: string }): AuthResult<Team>;
-    addTeamMember(input: { teamId: string; userId: string }): AuthResult<unknown>;
-    removeTeamMember(input: { teamId: string; userId: string }): AuthResult<unknown>;
+    create(input: { name: string; slug: string; logo?: string; keepCurrentActiveOrganization?: boolean }): AuthResult<Organization | null, E>;
+    update(input: { data: { name?: string; slug?: string; logo?: string }; organizationId?: string }): AuthResult<Organization | null, E>;
+    delete(input: { organizationId: string }): AuthResult<unknown, E>;
+    list(): AuthResult<Organization[], E>;
+    setActive(input: { organizationId?: string | null; organizationSlug?: string }): AuthResult<Organization | null, E>;
+    getFullOrganization(input?: OptionalQuery<{ organizationId?: string; organizationSlug?: string }>): AuthResult<(Organization & { members: Array<Member & { user: { id: string; name: string; email: string } }>; invitations: Invitation[] }) | null, E>;
+    listMembers(input?: OptionalQuery<{ organizationId?: string; limit?: number; offset?: number }>): AuthResult<{ members: Array<Member & { user: { id: string; name: string; email: string } }>; total: number }, E>;
+    inviteMember(input: { email: string; role: OrganizationRole | OrganizationRole[]; organizationId?: string; resend?: boolean }): AuthResult<Invitation, E>;
+    listInvitations(input?: OptionalQuery<{ organizationId?: string }>): AuthResult<Invitation[], E>;
+    acceptInvitation(input: { invitationId: string }): AuthResult<{ invitation: Invitation; member: Member } | null, E>;
+    rejectInvitation(input: { invitationId: string }): AuthResult<{ invitation: Invitation | null; member: null } | null, E>;
+    cancelInvitation(input: { invitationId: string }): AuthResult<Invitation | null, E>;
+    updateMemberRole(input: { memberId: string; role: OrganizationRole | OrganizationRole[]; organizationId?: string }): AuthResult<Member, E>;
+    removeMember(input: { memberIdOrEmail: string; organizationId?: string }): AuthResult<{ member: Member } | null, E>;
+    leave(input: { organizationId: string }): AuthResult<unknown, E>;
+    createTeam(input: { name: string; organizationId?: string }): AuthResult<Team, E>;
+    addTeamMember(input: { teamId: string; userId: string }): AuthResult<unknown, E>;
+    removeTeamMember(input: { teamId: string; userId: string }): AuthResult<unknown, E>;
   };
 
   admin: {
-    setRole(input: { userId: string; role: "user" | "admin" | Array<"user" | "admin"> }): AuthResult<{ user: AuthUser }>;
+    setRole(input: { userId: string; role: "user" | "admin" | Array<"user" | "admin"> }): AuthResult<{ user: AuthUser }, E>;
   };
 
-  getSession(input?: OptionalQuery<{ disableCookieCache?: boolean }>): AuthResult<{ user: AuthUser; session: AuthSessionRow } | null>;
-  listSessions(): AuthResult<AuthSessionRow[]>;
+  getSession(input?: OptionalQuery<{ disableCookieCache?: boolean }>): AuthResult<{ user: AuthUser; session: AuthSessionRow } | null, E>;
+  listSessions(): AuthResult<AuthSessionRow[], E>;
 }

@@ -1,17 +1,33 @@
-import { createTRPCClient, httpBatchLink, retryLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, retryLink, type TRPCLink } from "@trpc/client";
+import { observable } from "@trpc/server/observable";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
 import { createAuth } from "./auth-client.js";
 import type { KeywayAuth } from "./auth-types.js";
 import { loadCookieJar, saveCookieJar } from "./cookie-file.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
-import { isNetworkError } from "./errors.js";
+import { asApiError, isNetworkError, reportNetworkErrors } from "./errors.js";
 import type { AppRouter } from "./router-types.js";
 import { type Session, SessionEvents, type SessionListener, watchSession } from "./session-events.js";
 
 export { CookieJar };
 export type * from "./auth-types.js";
-export { type ApiError, fieldErrors, isApiError, isForbidden, isNetworkError, isUnauthorized } from "./errors.js";
+export {
+  type ApiError,
+  fieldErrors,
+  isApiError,
+  isForbidden,
+  isKeywayError,
+  isNetworkError,
+  isRateLimited,
+  isUnauthorized,
+  type KeywayError,
+  NETWORK_ERROR,
+  toKeywayError,
+} from "./errors.js";
+// Named by the React adapter's declarations: exported so a consumer's own declarations can name them too.
+export type { TRPCClientErrorLike, TRPCRequestOptions } from "@trpc/client";
+export type { TRPCConnectionState } from "@trpc/client/unstable-internals";
 export { createServiceClient, type PrivateJwk, type ServiceClientOptions } from "./service-client.js";
 export type { AppRouter, Session, SessionListener };
 export type RouterInputs = inferRouterInputs<AppRouter>;
@@ -54,9 +70,20 @@ export interface KeywayClient {
 
 const isBrowser = () => typeof window !== "undefined" && typeof document !== "undefined";
 
+/** Every error thrown by `c.api.*` carries `code` and `status` (see errors.ts). */
+const keywayErrorLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
+  observable((observer) =>
+    next(op).subscribe({
+      next: (value) => observer.next(value),
+      error: (error) => observer.error(asApiError(error)),
+      complete: () => observer.complete(),
+    }),
+  );
+
 function createApi(baseUrl: string, fetchImpl: typeof fetch, maxBatchSize: number, retries: number): ApiClient {
   return createTRPCClient<AppRouter>({
     links: [
+      keywayErrorLink,
       retryLink({
         retry: ({ op, error, attempts }) => op.type === "query" && isNetworkError(error) && attempts <= retries,
         retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 4000),
@@ -76,7 +103,7 @@ export function createClient(options: ClientOptions): KeywayClient {
     : createBrowserFetch(options.fetch);
 
   const events = new SessionEvents(() => api.session.get.query());
-  const fetchImpl = watchSession(transport, events);
+  const fetchImpl = watchSession(reportNetworkErrors(transport), events);
   const api = createApi(baseUrl, fetchImpl, options.maxBatchSize ?? 50, options.retries ?? 3);
   const auth = createAuth(baseUrl, fetchImpl);
 

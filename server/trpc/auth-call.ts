@@ -40,8 +40,25 @@ export async function authCall<T>(
   }
 }
 
-/** A Better Auth refusal (4xx) as the matching tRPC error; undefined for anything else. */
+/** The server's own code of a refusal (`BANNED_USER`, `IMPERSONATION_ENDED`…): clients read it as `data.reason`. */
+export class Refusal extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The tRPC error for a refusal with HTTP `status`, carrying the server's `reason` code. */
+export function refusal(status: number, reason: string, message: string): TRPCError {
+  return new TRPCError({ code: TRPC_CODE_OF_STATUS[status] ?? "BAD_REQUEST", message, cause: new Refusal(reason, message) });
+}
+
+/** A Better Auth refusal (4xx) as the matching tRPC error, with Better Auth's code; undefined for anything else. */
 export function refusalOf(error: unknown): TRPCError | undefined {
   if (!isAPIError(error) || error.statusCode >= 500) return undefined;
-  return new TRPCError({ code: TRPC_CODE_OF_STATUS[error.statusCode] ?? "BAD_REQUEST", message: error.body?.message ?? error.message });
+  const message = error.body?.message ?? error.message;
+  const code = typeof error.body?.code === "string" ? error.body.code : undefined;
+  return code ? refusal(error.statusCode, code, message) : new TRPCError({ code: TRPC_CODE_OF_STATUS[error.statusCode] ?? "BAD_REQUEST", message });
 }

@@ -2,6 +2,7 @@ import { initTRPC } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError, z } from "zod";
 import { isDependencyFailure } from "../http/errors.js";
+import { Refusal } from "./auth-call.js";
 import type { Context } from "./context.js";
 import { transformer } from "./transformer.js";
 
@@ -22,7 +23,7 @@ const t = initTRPC.context<Context>().create({
         ...shape,
         code: TRPC_ERROR_CODES_BY_KEY.SERVICE_UNAVAILABLE,
         message: "Service temporarily unavailable",
-        data: { ...shape.data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503, zodError: null },
+        data: { ...shape.data, code: "SERVICE_UNAVAILABLE" as const, httpStatus: 503, zodError: null, reason: null },
       };
     }
     const revealInternals = ctx?.config.env === "development";
@@ -31,7 +32,8 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       message: internal ? "Internal server error" : zodError ? "Invalid input" : shape.message,
-      data: { ...shape.data, zodError },
+      // The server's own code of a refusal (BANNED_USER, IMPERSONATION_ENDED…), null otherwise.
+      data: { ...shape.data, zodError, reason: error.cause instanceof Refusal ? error.cause.reason : null },
     };
   },
 });

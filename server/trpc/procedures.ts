@@ -6,7 +6,7 @@ import type { Decision } from "../auth/access.js";
 import { chargeApiKeyCall } from "../auth/api-key-calls.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
 import { NOT_FRESH } from "../auth/plugins/fresh-session.js";
-import { refusalOf, TRPC_CODE_OF_STATUS } from "./auth-call.js";
+import { refusal as refuse, refusalOf } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";
 import { baseProcedure } from "./init.js";
@@ -24,7 +24,7 @@ export const protectedProcedure = baseProcedure.use(async ({ ctx, next }) => {
     throw refusalOf(error) ?? error;
   }
   const { access, refusal } = decision;
-  if (refusal) throw new TRPCError({ code: TRPC_CODE_OF_STATUS[refusal.status]!, message: refusal.message });
+  if (refusal) throw refuse(refusal.status, refusal.code, refusal.message);
   if (!access) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue" });
   // Better Auth counted the key once for this request; each further call of a batch counts too.
   if (access.credential === "api-key" && ctx.nextCall() > 1 && !(await chargeApiKeyCall(ctx.db, access.session.id))) {
@@ -50,7 +50,7 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
 
 /** Sensitive reads and changes: an interactive sign-in of the account's owner, made recently. */
 export const freshSessionProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!ctx.access.fresh) throw new TRPCError({ code: "FORBIDDEN", message: NOT_FRESH.message });
+  if (!ctx.access.fresh) throw refuse(403, NOT_FRESH.code, NOT_FRESH.message);
   return next();
 });
 

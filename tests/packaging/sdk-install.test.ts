@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../helpers/server-process.js";
 import { startServer, type TestServer } from "../helpers/server.js";
 import { FLOW, type ModuleSetting, tsconfig, WRONG } from "./consumers.js";
 
@@ -121,6 +122,21 @@ describe("the packed SDK, installed from the registry without a lockfile", () =>
     writeFileSync(join(projects.bundler, "flow.ts"), FLOW);
     writeFileSync(join(projects.bundler, "tsconfig.json"), tsconfig("bundler", ["flow.ts", ...blocks.map((block) => block.file)]));
     expect(await tsc("bundler", "tsconfig.json")).toEqual({ code: 0, output: "" });
+  });
+
+  it("runs the README's error example against the server, then against a stopped port", async () => {
+    const runnable = readmeBlocks().filter((block) => block.runnable);
+    expect(runnable.map((block) => block.code)).toEqual([expect.stringContaining("function explain(error: KeywayError)")]);
+    const compiled = `out/${runnable[0]!.file.replace(/\.ts$/, ".js")}`;
+    const up = await node("esm", compiled, server.url);
+    expect(up).toMatchObject({ code: 0, stderr: "" });
+    expect(up.stdout.trim().split("\n")).toEqual(["sign-in: INVALID_EMAIL_OR_PASSWORD 401: please sign in", "me.get: UNAUTHORIZED 401: please sign in"]);
+    const down = await node("esm", compiled, `http://127.0.0.1:${await freePort()}`);
+    expect(down).toMatchObject({ code: 0, stderr: "" });
+    expect(down.stdout.trim().split("\n")).toEqual([
+      "sign-in: NETWORK_ERROR 0: keyway could not be reached: try again",
+      "me.get: NETWORK_ERROR 0: keyway could not be reached: try again",
+    ]);
   });
 
   it.each(["esm", "cjs", "bundler"] as const)("signs up, signs in, calls a query and signs out (%s)", async (setting) => {
