@@ -27,7 +27,7 @@ export type AppRouterRecord = {
     update: TRPCMutationProcedure<{ input: { theme?: undefined | "system" | "light" | "dark"; locale?: undefined | string; timeZone?: undefined | string }; output: { theme: "system" | "light" | "dark"; locale: string; timeZone: string }; meta: object }>;
   };
   sessions: {
-    list: TRPCQueryProcedure<{ input: void; output: Array<{ id: string; createdAt: Date; updatedAt: Date; expiresAt: Date; ipAddress: null | string; userAgent: null | string; current: boolean }>; meta: object }>;
+    list: TRPCQueryProcedure<{ input: void; output: Array<{ current: boolean; id: string; createdAt: Date; updatedAt: Date; expiresAt: Date; ipAddress: null | string; userAgent: null | string }>; meta: object }>;
     revoke: TRPCMutationProcedure<{ input: { id: string }; output: { revoked: true }; meta: object }>;
     revokeOthers: TRPCMutationProcedure<{ input: void; output: { revoked: true }; meta: object }>;
   };
@@ -43,7 +43,7 @@ export type AppRouterRecord = {
       setPassword: TRPCMutationProcedure<{ input: { userId: string; newPassword: string }; output: { updated: true }; meta: object }>;
       remove: TRPCMutationProcedure<{ input: { userId: string }; output: { removed: true }; meta: object }>;
       sessions: {
-        list: TRPCQueryProcedure<{ input: { userId: string }; output: Array<{ id: string; createdAt: Date; expiresAt: Date; ipAddress: null | string; userAgent: null | string; impersonatedBy: null | string }>; meta: object }>;
+        list: TRPCQueryProcedure<{ input: { userId: string }; output: Array<{ impersonatedBy: null | string; id: string; createdAt: Date; updatedAt: Date; expiresAt: Date; ipAddress: null | string; userAgent: null | string }>; meta: object }>;
         revoke: TRPCMutationProcedure<{ input: { userId: string; sessionId: string }; output: { revoked: true }; meta: object }>;
         revokeAll: TRPCMutationProcedure<{ input: { userId: string }; output: { revoked: true }; meta: object }>;
       };

@@ -11,7 +11,7 @@ import { secondFactorGate } from "./plugins/second-factor-gate.js";
 import { oneTimeSecrets } from "./plugins/one-time-secrets.js";
 import { linkConfirm } from "./plugins/link-confirm.js";
 import { adminSafety } from "./plugins/admin-safety.js";
-import { passwordPolicy } from "./plugins/password-policy.js";
+import { PASSWORD_LENGTH, passwordPolicy } from "./plugins/password-policy.js";
 import { signInEvents } from "./plugins/sign-in-events.js";
 import { profileImage } from "./plugins/profile-image.js";
 import { emailOptions, emailPlugins } from "./email-flows.js";
@@ -29,8 +29,6 @@ import { thirdPartyJwt } from "./third-party-jwt.js";
 import { redisRateLimits } from "./redis-rate-limits.js";
 import { hashPassword, verifyPassword } from "./password-hash.js";
 import { passwordRehash } from "./plugins/password-rehash.js";
-
-export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
 export interface AuthDeps {
   mailer: Mailer;

@@ -5,6 +5,7 @@ import type { Config } from "../config.js";
 import type { Mailer } from "../mail/mailer.js";
 import { templates } from "../mail/templates.js";
 import { confirmLinkUrl } from "./plugins/link-confirm.js";
+import { SECRET_LIFETIME_SECONDS } from "../mail/lifetimes.js";
 
 const OTP_PURPOSE = {
   "sign-in": "sign in",
@@ -21,7 +22,7 @@ export function emailOptions(config: Config, mailer: Mailer) {
       enabled: true,
       requireEmailVerification: config.mail.requireEmailVerification,
       revokeSessionsOnPasswordReset: true,
-      resetPasswordTokenExpiresIn: 60 * 60,
+      resetPasswordTokenExpiresIn: SECRET_LIFETIME_SECONDS.resetLink,
       // The answer to a sign-up of an existing address must look exactly like a new account,
       // plugin fields included (the admin plugin's role is otherwise null here and "user" there).
       // The username plugin stores the username in lower case and the display username as
@@ -51,7 +52,7 @@ export function emailOptions(config: Config, mailer: Mailer) {
       // Opening the link verifies the address and signs no one in: a link followed by a bare GET
       // (a page on another site can send a browser there) must never choose who is signed in.
       autoSignInAfterVerification: false,
-      expiresIn: 24 * 60 * 60,
+      expiresIn: SECRET_LIFETIME_SECONDS.verificationLink,
       sendVerificationEmail: async ({ user, url }) => send(user.email, templates.verifyEmail(url)),
     },
     user: {
@@ -72,14 +73,14 @@ export function emailOptions(config: Config, mailer: Mailer) {
 export function emailPlugins(config: Config, mailer: Mailer) {
   return [
     magicLink({
-      expiresIn: 5 * 60,
+      expiresIn: SECRET_LIFETIME_SECONDS.magicLink,
       allowedAttempts: 1,
       storeToken: "hashed",
       sendMagicLink: async ({ email, url }) => mailer.send({ to: email, ...templates.magicLink(confirmLinkUrl(url)) }),
     }),
     emailOTP({
       otpLength: 6,
-      expiresIn: 5 * 60,
+      expiresIn: SECRET_LIFETIME_SECONDS.emailCode,
       allowedAttempts: 3,
       storeOTP: "hashed",
       sendVerificationOTP: async ({ email, otp, type }) =>

@@ -1,3 +1,5 @@
+import { inWords, SECRET_LIFETIME_SECONDS as LIFETIME } from "./lifetimes.js";
+
 /** Every message keyway sends: plain text and HTML from one place. Links come from Better Auth, built on BETTER_AUTH_URL. */
 export interface Rendered {
   subject: string;
@@ -24,7 +26,7 @@ export const templates = {
   verifyEmail: (url: string) =>
     render("Confirm your email address", ["Confirm your email address to finish setting up your account."], { label: "Confirm email", url }),
   resetPassword: (url: string) =>
-    render("Reset your password", ["Someone asked to reset the password of your account. The link works once and expires in an hour."], {
+    render("Reset your password", [`Someone asked to reset the password of your account. The link works once and expires in ${inWords(LIFETIME.resetLink)}.`], {
       label: "Choose a new password",
       url,
     }),
@@ -36,9 +38,9 @@ export const templates = {
   deleteAccount: (url: string) =>
     render("Confirm deleting your account", ["Someone asked to delete your account. This cannot be undone."], { label: "Delete my account", url }),
   magicLink: (url: string) =>
-    render("Your sign-in link", ["Use this link to sign in. It works once and expires in 5 minutes."], { label: "Sign in", url }),
+    render("Your sign-in link", [`Use this link to sign in. It works once and expires in ${inWords(LIFETIME.magicLink)}.`], { label: "Sign in", url }),
   emailOtp: (code: string, purpose: string) =>
-    render("Your one-time code", [`Your code to ${purpose}. It expires in 5 minutes.`], undefined, code),
+    render("Your one-time code", [`Your code to ${purpose}. It expires in ${inWords(LIFETIME.emailCode)}.`], undefined, code),
   twoFactorOtp: (code: string) => render("Your sign-in code", ["Enter this code to finish signing in."], undefined, code),
   invitation: (organization: string, inviter: string, url: string) =>
     render(`Join ${organization}`, [`${inviter} invited you to join ${organization}.`], { label: "Accept the invitation", url }),

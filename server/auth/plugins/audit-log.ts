@@ -3,6 +3,7 @@ import { createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth
 import type { Db } from "../../../db/client.js";
 import { CLIENT_IP_HEADER } from "../auth-headers.js";
 import { ACTOR_BEFORE, AUDITED_PATHS, SIGN_IN_PATHS } from "../../audit/actions.js";
+import { USER_AGENT_MAX } from "../../audit/actor.js";
 import { recordAuditEvent } from "../../audit/record.js";
 
 type Who = { user: { id: string }; session: Record<string, unknown> } | null | undefined;
@@ -54,7 +55,7 @@ export function auditLog(db: Db) {
               targetId: spec.target && typeof body.userId === "string" ? body.userId : null,
               organizationId: typeof body.organizationId === "string" ? body.organizationId : null,
               ip: headers?.get(CLIENT_IP_HEADER) ?? null,
-              userAgent: headers?.get("user-agent")?.slice(0, 512) ?? null,
+              userAgent: headers?.get("user-agent")?.slice(0, USER_AGENT_MAX) ?? null,
               detail: {
                 ...(failed ? { status: returned.statusCode } : {}),
                 ...(typeof body.email === "string" && SIGN_IN_PATHS.has(path) ? { email: body.email.toLowerCase() } : {}),

@@ -8,13 +8,16 @@ const COMMON = new Set(dictionary["passwords-common"].filter((password) => passw
 /** Every body field through which Better Auth accepts a new password. */
 const PASSWORD_FIELDS = ["password", "newPassword"] as const;
 
+/** Better Auth checks this length wherever a password is set; admins' inputs use the same bounds. */
+export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
+
 export function isCommonPassword(password: string): boolean {
   return COMMON.has(password.normalize("NFKC").toLowerCase());
 }
 
 /**
- * Refuses very common passwords wherever a password is set. Length (8..128) is Better
- * Auth's own check; there are no composition rules and nothing is truncated.
+ * Refuses very common passwords wherever a password is set. Length (PASSWORD_LENGTH) is
+ * Better Auth's own check; there are no composition rules and nothing is truncated.
  */
 export function passwordPolicy() {
   return {

@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
+import { PASSWORD_LENGTH } from "../../auth/plugins/password-policy.js";
 import { toPublicUser } from "../../auth/public-session.js";
 import { ROLES } from "../../auth/roles.js";
 import { auditFilters, listAuditEvents } from "../../audit/query.js";
@@ -7,9 +8,10 @@ import { authCall } from "../auth-call.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
 import { adminProcedure } from "../procedures.js";
+import { sessionView } from "./session-view.js";
 
 const userId = z.string().min(1).max(255);
-const password = z.string().min(8).max(128);
+const password = z.string().min(PASSWORD_LENGTH.min).max(PASSWORD_LENGTH.max);
 
 type AdminUserRecord = Parameters<typeof toPublicUser>[0] & { banned?: boolean | null; banReason?: string | null; banExpires?: Date | null };
 
@@ -150,11 +152,7 @@ const usersRouter = router({
   sessions: router({
     list: adminProcedure.input(z.object({ userId }).strict()).query(async ({ ctx, input }) =>
       (await sessionsOf(ctx, input.userId)).map((entry) => ({
-        id: entry.id,
-        createdAt: entry.createdAt,
-        expiresAt: entry.expiresAt,
-        ipAddress: entry.ipAddress ?? null,
-        userAgent: entry.userAgent ?? null,
+        ...sessionView(entry),
         impersonatedBy: (entry as { impersonatedBy?: string | null }).impersonatedBy ?? null,
       })),
     ),

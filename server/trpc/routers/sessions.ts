@@ -3,6 +3,7 @@ import { z } from "zod";
 import { authCall } from "../auth-call.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
+import { sessionView } from "./session-view.js";
 import { freshSessionProcedure, protectedProcedure, selfServiceProcedure } from "../procedures.js";
 
 const listOwnSessions = (ctx: Context) =>
@@ -11,15 +12,7 @@ const listOwnSessions = (ctx: Context) =>
 export const sessionsRouter = router({
   list: freshSessionProcedure.query(async ({ ctx }) => {
     const sessions = await listOwnSessions(ctx);
-    return sessions.map((entry) => ({
-      id: entry.id,
-      createdAt: entry.createdAt,
-      updatedAt: entry.updatedAt,
-      expiresAt: entry.expiresAt,
-      ipAddress: entry.ipAddress ?? null,
-      userAgent: entry.userAgent ?? null,
-      current: entry.id === ctx.session.id,
-    }));
+    return sessions.map((entry) => ({ ...sessionView(entry), current: entry.id === ctx.session.id }));
   }),
 
   /** Revokes one of the caller's own sessions by id; tokens never leave the server. */
