@@ -10,8 +10,12 @@ const MAX_ANNOTATIONS = 500;
 const MAX_PATH_DEPTH = 16;
 const MAX_KEY_LENGTH = 200;
 
-const refuse = (): never => {
-  throw new TRPCError({ code: "BAD_REQUEST", message: "Input encoding not accepted" });
+/** What a client that does not use our SDK must send: the wire format of docs/api.md. */
+export const ENVELOPE_EXPECTED =
+  'Input must be superjson\'s envelope {"json": <input>}: a GET sends it URL-encoded in ?input=, a POST as its JSON body, and a batch maps each call\'s index to one envelope ({"0": {"json": …}}). See docs/api.md.';
+
+const refuse = (message = "Input encoding not accepted"): never => {
+  throw new TRPCError({ code: "BAD_REQUEST", message });
 };
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
@@ -49,9 +53,10 @@ function checkChildren(children: unknown, depth: number, budget: { left: number 
  * or other value types, and a bounded annotation tree.
  */
 function deserialize(input: unknown): unknown {
-  if (!isPlainObject(input)) refuse();
+  // `{}` is the envelope of no input (`{"json": undefined}` once stringified).
+  if (!isPlainObject(input)) refuse(ENVELOPE_EXPECTED);
   const { json, meta, ...rest } = input as { json?: unknown; meta?: unknown };
-  if (Object.keys(rest).length > 0) refuse();
+  if (Object.keys(rest).length > 0) refuse(ENVELOPE_EXPECTED);
   if (meta !== undefined) {
     if (!isPlainObject(meta)) refuse();
     const { values, v, ...other } = meta as { values?: unknown; v?: unknown };
