@@ -233,6 +233,50 @@ const GROUPS: Record<string, () => Promise<void>> = {
       min: 0.8,
     });
   },
+
+  /**
+   * Input cost: another account sends tRPC inputs near the body limit whose superjson meta would
+   * make deserializing quadratic (a Set walked once per referential-equality path), while a
+   * user's me.get is measured on connections of its own; against the same attack with the same
+   * JSON and no meta, which the server parses as much and refuses alike.
+   */
+  async inputCost() {
+    const [attacker, reader] = users.slice(2);
+    const n = quick ? 3_000 : 30_000;
+    const json = { s: Array.from({ length: n }, (_, i) => i), x: 0 };
+    const equalities = Object.fromEntries(Array.from({ length: n }, (_, i) => [`s.${i}`, ["x"]]));
+    const attack = (body: unknown) => ({
+      connections: 2,
+      requests: [
+        {
+          method: "POST" as const,
+          path: "/trpc/me.update",
+          headers: [{ cookie: attacker!.tokenOnly, origin, "content-type": "application/json" }],
+          bodies: [JSON.stringify(body)],
+        },
+      ],
+    });
+    const read = me([reader!]);
+    const seconds = quick ? 1 : 2;
+    await measure(
+      rounds(
+        [
+          { name: "me.get, another account sending large plain inputs", window: { seconds, requests: [read], connections: 5, alongside: attack({ json }) } },
+          {
+            name: "me.get, another account sending quadratic superjson inputs",
+            window: { seconds, requests: [read], connections: 5, alongside: attack({ json, meta: { values: { s: ["set"] }, referentialEqualities: equalities, v: 1 } }) },
+          },
+        ],
+        quick ? 1 : 8,
+        quick ? 1 : 3,
+      ),
+    );
+    targets.push({
+      target: "me.get during a quadratic-input attack ≥ 0.8 × during a plain one",
+      value: ratio("me.get, another account sending quadratic superjson inputs", "me.get, another account sending large plain inputs"),
+      min: 0.8,
+    });
+  },
 };
 
 try {
