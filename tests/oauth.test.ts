@@ -73,6 +73,10 @@ describe("OpenID Connect sign-in", () => {
     const [row] = await server.database.db.select().from(account).where(eq(account.providerId, "oidc"));
     expect(row!.accountId).toBe(String(oidcUser.id));
     expect(row!.accessToken).toBeTruthy();
+    // The scopes the issuer granted, on both surfaces.
+    expect((await client.api.account.scopes.query()).scopes).toEqual(expect.arrayContaining(["openid", "email", "profile"]));
+    const rest = await fetch(`${server.url}/api/user-scopes`, { headers: { cookie: await client.cookieJar!.getCookieString(server.url) } });
+    expect(((await rest.json()) as { scopes: string[] }).scopes).toEqual(expect.arrayContaining(["openid", "email", "profile"]));
   });
 
   it("refuses a tampered state and a tampered PKCE challenge, signing nobody in", async () => {
@@ -120,6 +124,7 @@ describe("Google sign-in", () => {
     const result = await redirectDance(client, "google");
     expect(result.location).toBe("http://app.example.test/dashboard");
     expect(await client.api.me.get.query()).toMatchObject({ email: googleUser.email, name: googleUser.name });
+    expect((await client.api.account.scopes.query()).scopes).toEqual(expect.arrayContaining(["openid", "email", "profile"]));
   });
 });
 

@@ -1,14 +1,17 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, ne } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { account } from "../../db/schema/index.js";
 
-/** The scopes GitHub granted this user (OAuth or personal access token), newest grant first. */
-export async function githubScopes(db: Db, userId: string): Promise<string[]> {
-  const [row] = await db
+/**
+ * The scopes the user's providers granted (GitHub by OAuth or personal access token, Google,
+ * OpenID Connect), newest grant first, each scope once. Providers store them space- or
+ * comma-separated.
+ */
+export async function providerScopes(db: Db, userId: string): Promise<string[]> {
+  const rows = await db
     .select({ scope: account.scope })
     .from(account)
-    .where(and(eq(account.userId, userId), eq(account.providerId, "github")))
-    .orderBy(desc(account.updatedAt))
-    .limit(1);
-  return (row?.scope ?? "").split(/[\s,]+/).filter(Boolean);
+    .where(and(eq(account.userId, userId), ne(account.providerId, "credential")))
+    .orderBy(desc(account.updatedAt));
+  return [...new Set(rows.flatMap((row) => (row.scope ?? "").split(/[\s,]+/).filter(Boolean)))];
 }

@@ -5,7 +5,7 @@ import type { Database } from "../../db/client.js";
 import { session, user } from "../../db/schema/index.js";
 import type { AccessDecider } from "../auth/access.js";
 import { toPublicSession, toPublicUser } from "../auth/public-session.js";
-import { githubScopes } from "../auth/scopes.js";
+import { providerScopes } from "../auth/scopes.js";
 import { accessLoader, requireAdmin, requireSession } from "./session-guards.js";
 
 /** Small REST contracts for curl-style clients and load balancers. */
@@ -41,7 +41,7 @@ export const restRoutes: FastifyPluginAsync<{ access: AccessDecider; database: D
     }));
 
     authed.get("/api/user-scopes", { preHandler: requireSession }, async (request) => ({
-      scopes: await githubScopes(database.db, request.access!.user.id),
+      scopes: await providerScopes(database.db, request.access!.user.id),
     }));
 
     authed.get("/api/admin/stats", { preHandler: requireAdmin }, async () => {

@@ -1,7 +1,7 @@
-import { githubScopes } from "../../auth/scopes.js";
+import { providerScopes } from "../../auth/scopes.js";
 import { router } from "../init.js";
 import { protectedProcedure } from "../procedures.js";
 
 export const accountRouter = router({
-  scopes: protectedProcedure.query(async ({ ctx }) => ({ scopes: await githubScopes(ctx.db, ctx.user.id) })),
+  scopes: protectedProcedure.query(async ({ ctx }) => ({ scopes: await providerScopes(ctx.db, ctx.user.id) })),
 });
