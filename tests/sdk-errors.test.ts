@@ -63,6 +63,17 @@ describe("one error model for c.auth and c.api", () => {
     expect(seen(api)).toMatchObject({ ...none, unauthorized: true, code: "UNAUTHORIZED", status: 401 });
   });
 
+  it("401 with the server's code: an impersonation whose admin was demoted has ended", async () => {
+    const target = await signedUpClient(server, "errors-impersonated");
+    const admin = await signedUpClient(server, "errors-impersonator");
+    await server.database.db.update(user).set({ role: "admin" }).where(eq(user.id, admin.userId));
+    await admin.client.api.admin.users.impersonate.mutate({ userId: target.userId });
+    expect((await admin.client.api.me.get.query()).email).toBe(target.email);
+    await server.database.db.update(user).set({ role: "user" }).where(eq(user.id, admin.userId));
+    const ended = await thrown(admin.client.api.me.get.query());
+    expect(seen(ended)).toMatchObject({ ...none, unauthorized: true, code: "IMPERSONATION_ENDED", status: 401 });
+  });
+
   it("403: a banned account on both surfaces, an API key on the authentication endpoints", async () => {
     const signedIn = await signedUpClient(server, "errors-403");
     const key = await signedIn.client.api.apiKeys.create.mutate({ name: "script" });
