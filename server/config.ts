@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 const DEV_SECRET = "keyway-development-secret-not-for-production-use";
@@ -54,6 +55,15 @@ export const envSchema = z
     METRICS_HOST: z.string().min(1).default("127.0.0.1").describe("Interface of the metrics listener."),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000).describe("Milliseconds new requests get 503 after SIGTERM before the listener closes."),
     APP_NAME: z.string().min(1).max(64).default("keyway").describe("Name shown in authenticator apps, passkey prompts and mail."),
+    PASSKEY_RP_ID: z
+      .string()
+      .regex(/^[a-z0-9.-]+$/i, "must be a domain name")
+      .optional()
+      .describe("The domain passkeys are bound to (WebAuthn RP ID); defaults to BETTER_AUTH_URL's host, and must not be an IP address."),
+    PASSKEY_RP_NAME: z.string().min(1).max(64).optional().describe("The name authenticators show for this site when a passkey is made; defaults to APP_NAME."),
+    PASSKEY_ORIGINS: csv
+      .pipe(z.array(z.url({ protocol: /^https?$/ })))
+      .describe("Origins of the pages allowed to use passkeys (comma-separated); defaults to the trusted origins on the RP ID's domain."),
     SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional().describe("SMTP server for mail (smtp:// or smtps://); unset in development means the development outbox."),
     MAIL_FROM: z.string().min(3).default("keyway <no-reply@localhost>").describe("From address of keyway's mail."),
     MAIL_DISABLED: flag(false).describe("Send no mail at all (needs REQUIRE_EMAIL_VERIFICATION=false)."),
@@ -95,6 +105,13 @@ export const envSchema = z
         ctx.addIssue({ code: "custom", path: [`${name}_*`], message: "set all of this provider's variables, or none" });
       }
     }
+    if (env.PASSKEY_RP_ID && isIP(env.PASSKEY_RP_ID)) {
+      ctx.addIssue({ code: "custom", path: ["PASSKEY_RP_ID"], message: "must be a domain name: WebAuthn refuses IP addresses" });
+    }
+    const rpId = (env.PASSKEY_RP_ID ?? (env.BETTER_AUTH_URL && URL.canParse(env.BETTER_AUTH_URL) ? new URL(env.BETTER_AUTH_URL).hostname : undefined))?.toLowerCase();
+    for (const origin of rpId ? env.PASSKEY_ORIGINS.filter((url) => URL.canParse(url)) : []) {
+      if (!onRpId(origin, rpId!)) ctx.addIssue({ code: "custom", path: ["PASSKEY_ORIGINS"], message: `${origin} is not on ${rpId} or one of its subdomains` });
+    }
     if (env.MAIL_DISABLED && env.SMTP_URL) {
       ctx.addIssue({ code: "custom", path: ["MAIL_DISABLED"], message: "contradicts SMTP_URL: set one of them" });
     }
@@ -124,6 +141,12 @@ export const envSchema = z
     }
   });
 
+/** Whether a page of `origin` may use passkeys of `rpId`: its host is the RP ID or a subdomain of it. */
+function onRpId(origin: string, rpId: string) {
+  const host = new URL(origin).hostname.toLowerCase();
+  return host === rpId || host.endsWith(`.${rpId}`);
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
@@ -132,6 +155,14 @@ export class ConfigError extends Error {
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+/** The WebAuthn relying party: its domain, the name authenticators show, and the pages' origins. */
+function passkeyParty(e: z.infer<typeof envSchema>, baseUrl: string) {
+  const rpId = (e.PASSKEY_RP_ID ?? new URL(baseUrl).hostname).toLowerCase();
+  const trusted = [baseUrl, ...e.TRUSTED_ORIGINS].map((url) => new URL(url).origin);
+  const origins = e.PASSKEY_ORIGINS.length > 0 ? e.PASSKEY_ORIGINS.map((url) => new URL(url).origin) : trusted.filter((origin) => onRpId(origin, rpId));
+  return { rpId, rpName: e.PASSKEY_RP_NAME ?? e.APP_NAME, origins: [...new Set(origins)] };
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   const parsed = envSchema.safeParse(env);
@@ -184,6 +215,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustedOrigins: [...new Set([baseOrigin, ...e.TRUSTED_ORIGINS.map((url) => new URL(url).origin)])],
     /** Where invitation links point: the first trusted frontend, else the service itself. */
     appUrl: e.TRUSTED_ORIGINS[0] ? new URL(e.TRUSTED_ORIGINS[0]).origin : baseOrigin,
+    passkey: passkeyParty(e, baseUrl),
     trustProxy: e.TRUST_PROXY,
     cookies: { prefix: e.COOKIE_PREFIX, sameSite: e.COOKIE_SAME_SITE },
     session: {

@@ -1,4 +1,5 @@
 import { apiKeyClient } from "@better-auth/api-key/client";
+import { passkeyClient } from "@better-auth/passkey/client";
 import { createAuthClient } from "better-auth/client";
 import {
   adminClient,
@@ -25,6 +26,7 @@ export function createAuth(baseUrl: string, fetchImpl: typeof fetch): KeywayAuth
       organizationClient({ teams: { enabled: true } }),
       githubPatClient(),
       apiKeyClient(),
+      passkeyClient(),
     ],
     fetchOptions: { customFetchImpl: fetchImpl },
   });

@@ -4,6 +4,7 @@
  * with `KeywayAuth`, so the compiler checks every line here against Better Auth's own client.
  */
 
+import type { PasskeyActions, PasskeySignIn } from "./passkey-types.js";
 import type { KeywayError } from "./errors.js";
 
 /** A failed `c.auth.*` call: a KeywayError (`code`, `status`, `message`) with the HTTP status text. */
@@ -96,7 +97,9 @@ export interface KeywayAuth<E = AuthError> {
     social(input: { provider: string; callbackURL?: string; errorCallbackURL?: string; newUserCallbackURL?: string; disableRedirect?: boolean; scopes?: string[] }): AuthResult<{ url?: string; redirect: boolean }, E>;
     magicLink(input: { email: string; name?: string; callbackURL?: string }): AuthResult<{ status: boolean }, E>;
     emailOtp(input: { email: string; otp: string }): AuthResult<{ user: AuthUser }, E>;
+    passkey: PasskeySignIn<E>;
   };
+  passkey: PasskeyActions<E>;
   signOut(): AuthResult<{ success: boolean }, E>;
   /** Signs in with a GitHub personal access token (keyway's own endpoint). */
   patSignIn(input: { pat: string }): AuthResult<{ success: true }, E>;

@@ -28,6 +28,7 @@ export {
 // Named by the React adapter's declarations: exported so a consumer's own declarations can name them too.
 export type { TRPCClientErrorLike, TRPCRequestOptions } from "@trpc/client";
 export type { TRPCConnectionState } from "@trpc/client/unstable-internals";
+export type * from "./passkey-types.js";
 export { createServiceClient, type PrivateJwk, type ServiceClientOptions } from "./service-client.js";
 export type { AppRouter, Session, SessionListener };
 export type RouterInputs = inferRouterInputs<AppRouter>;

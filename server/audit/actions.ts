@@ -5,6 +5,7 @@ export const AUDITED_PATHS: Record<string, { action: string; target?: "user" | "
   "/sign-in/username": { action: "session.sign_in" },
   "/sign-in/email-otp": { action: "session.sign_in" },
   "/magic-link/verify": { action: "session.sign_in" },
+  "/passkey/verify-authentication": { action: "session.sign_in" },
   "/two-factor/verify-totp": { action: "session.sign_in_second_factor" },
   "/two-factor/verify-otp": { action: "session.sign_in_second_factor" },
   "/two-factor/verify-backup-code": { action: "session.sign_in_second_factor" },
@@ -18,6 +19,9 @@ export const AUDITED_PATHS: Record<string, { action: string; target?: "user" | "
   "/verify-email": { action: "user.email_verified" },
   "/two-factor/enable": { action: "two_factor.enable" },
   "/two-factor/disable": { action: "two_factor.disable" },
+  "/passkey/verify-registration": { action: "passkey.add" },
+  "/passkey/update-passkey": { action: "passkey.rename" },
+  "/passkey/delete-passkey": { action: "passkey.remove" },
   "/delete-user/callback": { action: "user.delete" },
   "/admin/set-role": { action: "admin.role_change", target: "user" },
   "/admin/ban-user": { action: "admin.ban", target: "user" },
@@ -46,7 +50,7 @@ export const AUDITED_PATHS: Record<string, { action: string; target?: "user" | "
 };
 
 /** Failed sign-ins are recorded too: the failure is the event. */
-export const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/username", "/sign-in/email-otp"]);
+export const SIGN_IN_PATHS = new Set(["/sign-in/email", "/sign-in/username", "/sign-in/email-otp", "/passkey/verify-authentication"]);
 
 /** Endpoints after which the caller's session is gone: read it before they run. */
 export const ACTOR_BEFORE = new Set(["/sign-out", "/delete-user/callback", "/admin/stop-impersonating", "/revoke-sessions"]);

@@ -29,6 +29,7 @@ import { thirdPartyJwt } from "./third-party-jwt.js";
 import { redisRateLimits } from "./redis-rate-limits.js";
 import { hashPassword, verifyPassword } from "./password-hash.js";
 import { passwordRehash } from "./plugins/password-rehash.js";
+import { PASSKEY_CHANGE_PATHS, passkeyPlugin } from "./passkeys.js";
 
 export interface AuthDeps {
   mailer: Mailer;
@@ -106,6 +107,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       organizationPlugin(config, deps.mailer),
       ...providerPlugins(config, db),
       apiKeyPlugin(),
+      passkeyPlugin(config),
       thirdPartyJwt(config, db),
       passwordPolicy(),
       profileImage(),
@@ -113,7 +115,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       passwordRehash(db),
       oneTimeSecrets(db),
       linkConfirm(),
-      requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable"], config.session.freshAge),
+      requireFreshSession(["/list-sessions", "/change-email", "/two-factor/enable", "/two-factor/disable", ...PASSKEY_CHANGE_PATHS], config.session.freshAge),
     ],
   });
 }

@@ -18,6 +18,12 @@ function updatedFields(data: unknown) {
   };
 }
 
+/** The passkey an add, rename or removal is about: the new row's id, or the one the body names. */
+function passkeyIdOf(path: string, body: Record<string, unknown>, returned: unknown) {
+  const id = path === "/passkey/verify-registration" ? (returned as { id?: unknown } | null)?.id : body.id;
+  return typeof id === "string" ? id : null;
+}
+
 /** Records Better Auth's security-relevant actions in the audit log (see actions.ts). */
 export function auditLog(db: Db) {
   const actors = new WeakMap<object, Who>();
@@ -63,6 +69,7 @@ export function auditLog(db: Db) {
                 ...(path === "/admin/set-role" ? { role: body.role } : {}),
                 ...(path === "/admin/ban-user" ? { reason: body.banReason ?? null, expiresIn: body.banExpiresIn ?? null } : {}),
                 ...(path === "/admin/update-user" ? updatedFields(body.data) : {}),
+                ...(path.startsWith("/passkey/") && path !== "/passkey/verify-authentication" ? { passkeyId: passkeyIdOf(path, body, returned) } : {}),
               },
             });
           }),

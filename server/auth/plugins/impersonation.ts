@@ -24,6 +24,10 @@ const CREDENTIAL_PATHS = new Set([
   "/api-key/delete",
   "/link-social",
   "/unlink-account",
+  "/passkey/generate-register-options",
+  "/passkey/verify-registration",
+  "/passkey/update-passkey",
+  "/passkey/delete-passkey",
 ]);
 
 /** Admin actions after which their target may no longer be an admin behind an impersonation. */

@@ -10,8 +10,12 @@ const TRUST_DEVICE_COOKIE_NAME = "trust_device";
 const DEFAULT_CHALLENGE_MAX_AGE = 600;
 const DEFAULT_TRUST_DEVICE_MAX_AGE = 30 * 24 * 60 * 60;
 
-/** Paths the two-factor plugin gates itself, or where a new session is not a sign-in. */
+/**
+ * Paths the two-factor plugin gates itself, where a new session is not a sign-in, or whose
+ * sign-in is two factors by itself (a passkey used with user verification: server/auth/passkeys.ts).
+ */
 const ungated = (path: string) =>
+  path === "/passkey/verify-authentication" ||
   path === "/sign-in/email" ||
   path === "/sign-in/username" ||
   path === "/sign-in/phone-number" ||

@@ -15,6 +15,7 @@ const METHOD_OF_PATH: Record<string, string> = {
   "/sign-in/email-otp": "email_otp",
   "/callback/:id": "oauth",
   "/oauth2/callback/:providerId": "oauth",
+  "/passkey/verify-authentication": "passkey",
   "/two-factor/verify-totp": "totp",
   "/two-factor/verify-otp": "two_factor_otp",
   "/two-factor/verify-backup-code": "backup_code",

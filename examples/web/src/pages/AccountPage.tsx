@@ -3,6 +3,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { type FormEvent, useState } from "react";
 import { ErrorMessage, Notice } from "../components/ErrorMessage";
 import { Field } from "../components/Field";
+import { Passkeys } from "../components/Passkeys";
 import { AuthRequestError, errorsByField, unwrap } from "../errors";
 
 /** Profile, settings, password and two-factor authentication. */
@@ -14,6 +15,7 @@ export function AccountPage() {
       <Settings />
       <Password />
       <TwoFactor />
+      <Passkeys />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from "react";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { ErrorMessage, Notice } from "../components/ErrorMessage";
 import { Field } from "../components/Field";
+import { PasskeySignIn } from "../components/PasskeySignIn";
 import { safeReturnTo } from "../components/RequireAuth";
 import { errorsByField, unwrap } from "../errors";
 import { useAction } from "../useAction";
@@ -80,7 +81,7 @@ export function LoginPage() {
     <section aria-labelledby="login-title">
       <h1 id="login-title">Sign in</h1>
       <form onSubmit={signIn} noValidate aria-label="Sign in with email and password">
-        <Field label="Email" name="email" type="email" autoComplete="email" required errors={fields.email} />
+        <Field label="Email" name="email" type="email" autoComplete="username webauthn" required errors={fields.email} />
         <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={fields.password} />
         <button type="submit" disabled={action.isPending}>
           Sign in
@@ -88,6 +89,7 @@ export function LoginPage() {
       </form>
       <ErrorMessage error={action.error} fields={otpSentTo ? ["code"] : ["email", "password"]} />
       {notice && <Notice>{notice}</Notice>}
+      <PasskeySignIn onSignedIn={() => void navigate(returnTo, { replace: true })} />
 
       {signInProviders.length > 0 && (
         <div className="providers" role="group" aria-label="Sign in with a provider">

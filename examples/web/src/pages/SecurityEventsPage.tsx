@@ -15,6 +15,9 @@ const ACTIONS: Record<string, string> = {
   "user.password_reset": "Password reset",
   "two_factor.enable": "Two-factor authentication turned on",
   "two_factor.disable": "Two-factor authentication turned off",
+  "passkey.add": "Passkey added",
+  "passkey.rename": "Passkey renamed",
+  "passkey.remove": "Passkey removed",
 };
 
 /** The account's security history, newest first. */
