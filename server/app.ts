@@ -23,6 +23,9 @@ import { startSweeper } from "./maintenance/sweeper.js";
 import { createMetrics } from "./observability/metrics.js";
 import { metricsPlugin } from "./observability/metrics-plugin.js";
 import { restRoutes } from "./rest/routes.js";
+import { authConfigRoute } from "./rest/auth-config.js";
+import { createSmsDelivery } from "./sms/sender.js";
+import { devSmsOutbox } from "./sms/dev-outbox.js";
 import { loadServiceRegistry } from "./service-auth/registry.js";
 import { databaseReplayGuard } from "./service-auth/replay.js";
 import { serviceTokenVerifier } from "./service-auth/verify.js";
@@ -80,7 +83,8 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
       await redis.quit().catch(() => redis.disconnect());
     });
   }
-  const auth = createAuth(config, database.db, { mailer, redis, log: app.log });
+  const sms = createSmsDelivery(config, app.log);
+  const auth = createAuth(config, database.db, { mailer, redis, log: app.log, sms: sms.sender });
   const metrics = config.metrics ? createMetrics(database) : undefined;
   const sessions = await createSessionReader(auth, database, {
     ttlMs: config.session.fastPathTtl * 1000,
@@ -133,7 +137,9 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     databaseDown: () => database.ping().then(() => false, () => true),
   });
   await app.register(restRoutes, { access, database, redis });
+  await app.register(authConfigRoute, { config, auth });
   if (config.env === "development" && !config.mail.smtpUrl && mailWorker) await app.register(devOutbox, { db: database.db });
+  if (config.env === "development" && sms.outbox) await app.register(devSmsOutbox, { outbox: sms.outbox });
   await app.register(fastifyTRPCPlugin<AppRouter>, {
     prefix: "/trpc",
     trpcOptions: {

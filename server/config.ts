@@ -91,6 +91,27 @@ export const envSchema = z
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50).describe("Calls one tRPC batch may hold."),
     SELF_SERVICE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30).describe("Profile, settings, key and session changes each account may make per minute."),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().describe("pino log level; defaults to info (silent only under NODE_ENV=test)."),
+    PHONE_SIGN_IN: z
+      .enum(["true", "false", "1", "0"])
+      .optional()
+      .describe("Sign-in and verification by SMS code; on by default outside production, and in production once Twilio is configured."),
+    TWILIO_ACCOUNT_SID: z.string().min(1).optional().describe("Twilio account SID: with TWILIO_AUTH_TOKEN and TWILIO_FROM, SMS codes go out through Twilio."),
+    TWILIO_AUTH_TOKEN: z.string().min(1).optional().describe("Twilio auth token (the password of the account SID's basic auth)."),
+    TWILIO_FROM: z.string().min(1).optional().describe("Sender of the SMS codes: a Twilio phone number in E.164 form or a messaging service SID."),
+    TWILIO_API_URL: z.url({ protocol: /^https?$/ }).default("https://api.twilio.com").describe("Base URL of Twilio's REST API."),
+    HIBP_CHECK: z
+      .enum(["true", "false", "1", "0"])
+      .optional()
+      .describe("Refuse new passwords found in Have I Been Pwned's breach corpus; on in production, off elsewhere, unless set."),
+    HIBP_BASE_URL: z.url({ protocol: /^https?$/ }).default("https://api.pwnedpasswords.com").describe("Base URL of Have I Been Pwned's k-anonymity range API."),
+    HIBP_FAIL_CLOSED: flag(false).describe("When the breach check cannot reach its API, refuse the password (503) instead of accepting it with a warning."),
+    CAPTCHA_PROVIDER: z
+      .enum(["cloudflare-turnstile", "hcaptcha", "google-recaptcha"])
+      .optional()
+      .describe("Captcha on sign-up, sign-in, code and link requests and password-reset requests; off when unset."),
+    CAPTCHA_SECRET_KEY: z.string().min(1).optional().describe("The captcha provider's secret key (server side)."),
+    CAPTCHA_SITE_KEY: z.string().min(1).optional().describe("The captcha provider's site key, published to the web app by GET /api/auth-config."),
+    CAPTCHA_VERIFY_URL: z.url({ protocol: /^https?$/ }).optional().describe("The provider's siteverify URL, to override its default (tests point it at a stand-in)."),
   })
   .superRefine((env, ctx) => {
     if (env.COOKIE_SAME_SITE === "none" && !env.BETTER_AUTH_URL?.startsWith("https://")) {
@@ -111,6 +132,17 @@ export const envSchema = z
     const rpId = (env.PASSKEY_RP_ID ?? (env.BETTER_AUTH_URL && URL.canParse(env.BETTER_AUTH_URL) ? new URL(env.BETTER_AUTH_URL).hostname : undefined))?.toLowerCase();
     for (const origin of rpId ? env.PASSKEY_ORIGINS.filter((url) => URL.canParse(url)) : []) {
       if (!onRpId(origin, rpId!)) ctx.addIssue({ code: "custom", path: ["PASSKEY_ORIGINS"], message: `${origin} is not on ${rpId} or one of its subdomains` });
+    }
+    const twilio = [env.TWILIO_ACCOUNT_SID, env.TWILIO_AUTH_TOKEN, env.TWILIO_FROM];
+    if (twilio.some(Boolean) && !twilio.every(Boolean)) {
+      ctx.addIssue({ code: "custom", path: ["TWILIO_*"], message: "set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM, or none" });
+    }
+    if (env.NODE_ENV === "production" && (env.PHONE_SIGN_IN === "true" || env.PHONE_SIGN_IN === "1") && !twilio.every(Boolean)) {
+      ctx.addIssue({ code: "custom", path: ["PHONE_SIGN_IN"], message: "needs TWILIO_* in production (codes would reach nobody)" });
+    }
+    const captcha = [env.CAPTCHA_PROVIDER, env.CAPTCHA_SECRET_KEY, env.CAPTCHA_SITE_KEY];
+    if (captcha.some(Boolean) && !captcha.every(Boolean)) {
+      ctx.addIssue({ code: "custom", path: ["CAPTCHA_*"], message: "set CAPTCHA_PROVIDER, CAPTCHA_SECRET_KEY and CAPTCHA_SITE_KEY, or none" });
     }
     if (env.MAIL_DISABLED && env.SMTP_URL) {
       ctx.addIssue({ code: "custom", path: ["MAIL_DISABLED"], message: "contradicts SMTP_URL: set one of them" });
@@ -145,6 +177,18 @@ export const envSchema = z
 function onRpId(origin: string, rpId: string) {
   const host = new URL(origin).hostname.toLowerCase();
   return host === rpId || host.endsWith(`.${rpId}`);
+}
+
+type Env = z.infer<typeof envSchema>;
+
+/** SMS sign-in: through Twilio when configured, else (outside production) into the development outbox. */
+function phoneOptions(e: Env) {
+  const twilio =
+    e.TWILIO_ACCOUNT_SID && e.TWILIO_AUTH_TOKEN && e.TWILIO_FROM
+      ? { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, from: e.TWILIO_FROM, apiUrl: e.TWILIO_API_URL.replace(/\/+$/, "") }
+      : undefined;
+  const enabled = e.PHONE_SIGN_IN === undefined ? !!twilio || e.NODE_ENV !== "production" : e.PHONE_SIGN_IN === "true" || e.PHONE_SIGN_IN === "1";
+  return { enabled, twilio };
 }
 
 export class ConfigError extends Error {
@@ -259,5 +303,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Profile, settings, key and session changes each account may make per minute. */
     selfServiceWritesPerMinute: e.SELF_SERVICE_WRITES_PER_MINUTE,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
+    phone: phoneOptions(e),
+    breachedPasswords: {
+      enabled: e.HIBP_CHECK === undefined ? e.NODE_ENV === "production" : e.HIBP_CHECK === "true" || e.HIBP_CHECK === "1",
+      baseUrl: e.HIBP_BASE_URL.replace(/\/+$/, ""),
+      failClosed: e.HIBP_FAIL_CLOSED,
+    },
+    captcha:
+      e.CAPTCHA_PROVIDER && e.CAPTCHA_SECRET_KEY && e.CAPTCHA_SITE_KEY
+        ? { provider: e.CAPTCHA_PROVIDER, secretKey: e.CAPTCHA_SECRET_KEY, siteKey: e.CAPTCHA_SITE_KEY, verifyUrl: e.CAPTCHA_VERIFY_URL }
+        : undefined,
   };
 }

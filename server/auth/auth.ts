@@ -30,6 +30,10 @@ import { redisRateLimits } from "./redis-rate-limits.js";
 import { hashPassword, verifyPassword } from "./password-hash.js";
 import { passwordRehash } from "./plugins/password-rehash.js";
 import { PASSKEY_CHANGE_PATHS, passkeyPlugin } from "./passkeys.js";
+import type { SmsSender } from "../sms/sender.js";
+import { PHONE_PATHS, PHONE_PATHS_NOT_OFFERED, phoneSignIn } from "./plugins/phone-number.js";
+import { breachedPasswords } from "./plugins/breached-passwords.js";
+import { captchaCheck } from "./plugins/captcha.js";
 
 export interface AuthDeps {
   mailer: Mailer;
@@ -37,7 +41,17 @@ export interface AuthDeps {
   redis?: Redis;
   /** Receives Better Auth's own log lines. */
   log?: LogSink;
+  /** Sends sign-in codes by SMS; without it there is no phone sign-in. */
+  sms?: SmsSender;
 }
+
+const NO_SMS: SmsSender = {
+  send: async () => {
+    throw new Error("no SMS sender");
+  },
+};
+
+const NO_LOG = { warn() {} };
 
 export function createAuth(config: Config, db: Db, deps: AuthDeps) {
   const mail = emailOptions(config, deps.mailer);
@@ -46,6 +60,7 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
     baseURL: config.baseUrl,
     secret: config.authSecret,
     trustedOrigins: config.trustedOrigins,
+    disabledPaths: config.phone.enabled && deps.sms ? PHONE_PATHS_NOT_OFFERED : PHONE_PATHS,
     database: drizzleAdapter(db, { provider: "pg", schema }),
     // One-time tokens (reset, magic link, OTP) stay in PostgreSQL, consumed atomically there.
     verification: { storeInDatabase: true },
@@ -55,7 +70,12 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       storage: "database",
       customStorage: deps.redis ? redisRateLimits(deps.redis, `${config.redisPrefix}rate-limit:`) : undefined,
       // Signing out needs a valid session and must work while the counters' Redis is down.
-      customRules: { "/sign-out": false },
+      customRules: {
+        "/sign-out": false,
+        // As tight as the email-code endpoints (3 a minute each).
+        "/phone-number/send-otp": { window: 60, max: 3 },
+        "/phone-number/verify": { window: 60, max: 3 },
+      },
     },
     ...mail,
     socialProviders: socialProviders(config),
@@ -110,6 +130,11 @@ export function createAuth(config: Config, db: Db, deps: AuthDeps) {
       passkeyPlugin(config),
       thirdPartyJwt(config, db),
       passwordPolicy(),
+      ...(config.breachedPasswords.enabled
+        ? [breachedPasswords({ ...config.breachedPasswords, length: PASSWORD_LENGTH, log: deps.log ?? NO_LOG })]
+        : []),
+      ...(config.captcha ? [captchaCheck(config.captcha)] : []),
+      ...phoneSignIn({ sms: deps.sms ?? NO_SMS, appName: config.appName, freshAgeSeconds: config.session.freshAge }),
       profileImage(),
       accountLockout(db, config.lockout),
       passwordRehash(db),

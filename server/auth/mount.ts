@@ -65,7 +65,8 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
         return failure(reply, unavailable, 500);
       }
 
-      if (response.status >= 500) {
+      // A 503 is ours (a captcha, SMS or breach-check provider down) and says so; other 5xx are hidden.
+      if (response.status >= 500 && response.status !== 503) {
         // Better Auth has logged the cause; the client learns only whether to retry.
         return failure(reply, await databaseDown(), response.status);
       }

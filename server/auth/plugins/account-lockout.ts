@@ -21,6 +21,11 @@ async function emailOfUsername(db: Db, username: string) {
   return row?.email.toLowerCase() ?? `username:${username}`;
 }
 
+async function emailOfPhoneNumber(db: Db, phoneNumber: string) {
+  const [row] = await db.select({ email: user.email }).from(user).where(eq(user.phoneNumber, phoneNumber));
+  return row?.email.toLowerCase() ?? `phone:${phoneNumber}`;
+}
+
 async function emailOfSession(ctx: Ctx) {
   const session = await getSessionFromCtx(ctx).catch(() => null);
   return lower(session?.user.email);
@@ -54,6 +59,10 @@ function guardedPaths(db: Db): Record<string, Guarded> {
   const password = { account: bySession, failed: wrongPassword };
   const emailedCode = { account: byBodyEmail, failed: wrongCode };
   const secondFactor = { account: emailOfChallenge, failed: wrongCode };
+  const byBodyPhone = async (ctx: Ctx) => {
+    const phoneNumber = (ctx.body as { phoneNumber?: unknown } | undefined)?.phoneNumber;
+    return typeof phoneNumber === "string" && phoneNumber ? emailOfPhoneNumber(db, phoneNumber) : undefined;
+  };
   return {
     "/sign-in/email": { account: byBodyEmail, failed: wrongPassword },
     "/sign-in/username": {
@@ -71,6 +80,12 @@ function guardedPaths(db: Db): Record<string, Guarded> {
     "/email-otp/verify-email": emailedCode,
     "/email-otp/check-verification-otp": emailedCode,
     "/email-otp/reset-password": emailedCode,
+    "/sign-in/phone-number": { account: byBodyPhone, failed: wrongPassword },
+    // A code proving a new number for the signed-in account counts against that account.
+    "/phone-number/verify": {
+      account: (ctx) => ((ctx.body as { updatePhoneNumber?: unknown } | undefined)?.updatePhoneNumber === true ? bySession(ctx) : byBodyPhone(ctx)),
+      failed: wrongCode,
+    },
     "/two-factor/verify-totp": secondFactor,
     "/two-factor/verify-otp": secondFactor,
     "/two-factor/verify-backup-code": secondFactor,
@@ -80,7 +95,7 @@ function guardedPaths(db: Db): Record<string, Guarded> {
 /**
  * One per-account budget of failed guesses, shared by every instance through the database and
  * by every path that checks a secret of the account: password sign-in by email or username,
- * password checks made with a session, emailed codes (whose re-sends would otherwise reset
+ * password checks made with a session, emailed and SMS codes (whose re-sends would otherwise reset
  * their own count) and second-factor codes. Once spent, every such path refuses (429 with
  * Retry-After), the right secret too, until the window ends; a sign-in that opens a session
  * clears the count.

@@ -7,21 +7,23 @@ import { user, verification } from "../../../db/schema/index.js";
 /**
  * Deletes every pending one-time secret that stands for this user: reset links and
  * delete-account links (valued by user id), emailed codes (named by address or user id),
- * magic links (their JSON value names the address) and second-factor codes.
- * Identifiers are Better Auth's own (reset-password, update-user, email-otp, magic-link, two-factor).
+ * magic links (their JSON value names the address), second-factor codes and SMS codes to the
+ * account's number. Identifiers are Better Auth's own (reset-password, update-user, email-otp,
+ * magic-link, two-factor, phone-number).
  */
-export async function revokeOneTimeSecrets(db: Db, userId: string, email: string) {
+export async function revokeOneTimeSecrets(db: Db, userId: string, email: string, phoneNumber?: string | null) {
   const address = email.toLowerCase();
+  const smsCode = phoneNumber ? `phone-number-otp-${phoneNumber}` : null;
   await db.delete(verification).where(sql`
     (${verification.value} = ${userId} and (${verification.identifier} like 'reset-password:%' or ${verification.identifier} like 'delete-account-%'))
-    or ${verification.identifier} in (${`sign-in-otp-${address}`}, ${`email-verification-otp-${address}`}, ${`forget-password-otp-${address}`}, ${`2fa-otp-${userId}`})
+    or ${verification.identifier} in (${`sign-in-otp-${address}`}, ${`email-verification-otp-${address}`}, ${`forget-password-otp-${address}`}, ${`2fa-otp-${userId}`}, ${smsCode})
     or starts_with(${verification.identifier}, ${`change-email-otp-${userId}:`})
     or (case when starts_with(${verification.identifier}, 'magic-link:') then lower(${verification.value}::jsonb ->> 'email') end) = ${address}`);
 }
 
 async function revokeFor(db: Db, userId: string) {
-  const [row] = await db.select({ email: user.email }).from(user).where(eq(user.id, userId));
-  if (row) await revokeOneTimeSecrets(db, userId, row.email);
+  const [row] = await db.select({ email: user.email, phoneNumber: user.phoneNumber }).from(user).where(eq(user.id, userId));
+  if (row) await revokeOneTimeSecrets(db, userId, row.email, row.phoneNumber);
 }
 
 /** Session-owner changes: the signed-in user's own secrets die. */
@@ -36,13 +38,13 @@ const bodyField = (body: unknown, name: string) => {
 
 /**
  * One-time secrets die when what they guard changes: the password (change, reset, admin set),
- * the address, the second factor, a revocation of sessions, or the use of a reset link
+ * the address or phone number, the second factor, a revocation of sessions, or the use of a reset link
  * (which kills the user's other reset links).
  */
 export function oneTimeSecrets(db: Db) {
   // The reset link's row is consumed by the time the reset succeeds: its owner is read before.
   const resetOwner = new WeakMap<object, string>();
-  // Updates of the user row that set the address, between the before and after database hooks.
+  // Updates of the user row that set the address or number, between the before and after database hooks.
   const addressChanges = new WeakSet<object>();
   return {
     id: "keyway-one-time-secrets",
@@ -53,12 +55,12 @@ export function oneTimeSecrets(db: Db) {
             user: {
               update: {
                 before: async (data: Record<string, unknown>, context: unknown) => {
-                  if (typeof data.email === "string" && context && typeof context === "object") addressChanges.add(context);
+                  if ((typeof data.email === "string" || "phoneNumber" in data) && context && typeof context === "object") addressChanges.add(context);
                 },
-                after: async (changed: { id: string; email: string }, context: unknown) => {
+                after: async (changed: { id: string; email: string; phoneNumber?: string | null }, context: unknown) => {
                   if (!context || typeof context !== "object" || !addressChanges.has(context)) return;
                   addressChanges.delete(context);
-                  await revokeOneTimeSecrets(db, changed.id, changed.email);
+                  await revokeOneTimeSecrets(db, changed.id, changed.email, changed.phoneNumber);
                 },
               },
             },
