@@ -27,6 +27,7 @@ const AUTH_FIELD: Record<string, string> = {
   PASSWORD_TOO_SHORT: "password",
   PASSWORD_TOO_LONG: "password",
   PASSWORD_TOO_COMMON: "password",
+  PASSWORD_COMPROMISED: "password",
   INVALID_PASSWORD: "password",
   USERNAME_IS_ALREADY_TAKEN: "username",
   INVALID_CODE: "code",

@@ -1,10 +1,11 @@
 import { createClient } from "@keyway/sdk";
+import { withCaptchaToken } from "./components/CaptchaWidget";
 
 /** Where the API is served: its own origin, which lists this app's origin in TRUSTED_ORIGINS. */
 export const apiUrl = import.meta.env.VITE_KEYWAY_URL ?? "http://localhost:3000";
 
 /** The one client of the app: in a browser it lets the browser keep the (HttpOnly) session cookie. */
-export const keyway = createClient({ baseUrl: apiUrl });
+export const keyway = createClient({ baseUrl: apiUrl, fetch: withCaptchaToken() });
 
 /** Sign-in providers the API has configured, shown as buttons. */
 export const signInProviders = (import.meta.env.VITE_SIGN_IN_PROVIDERS ?? "github")

@@ -8,6 +8,8 @@ import { safeReturnTo } from "../components/RequireAuth";
 import { errorsByField, unwrap } from "../errors";
 import { useAction } from "../useAction";
 import { providerLabels, signInProviders } from "../keyway";
+import { CaptchaWidget, useAuthConfig } from "../components/CaptchaWidget";
+import { PhoneSignIn } from "../components/PhoneSignIn";
 
 /** Email + password, the configured providers, and the password-less ways in (magic link, emailed code). */
 export function LoginPage() {
@@ -20,6 +22,7 @@ export function LoginPage() {
   const [notice, setNotice] = useState<string | null>(null);
   const [otpSentTo, setOtpSentTo] = useState<string | null>(null);
   const absolute = (path: string) => new URL(path, window.location.origin).toString();
+  const authConfig = useAuthConfig();
 
   if (session.status === "signed-in") return <Navigate to={returnTo} replace />;
 
@@ -87,6 +90,7 @@ export function LoginPage() {
           Sign in
         </button>
       </form>
+      <CaptchaWidget />
       <ErrorMessage error={action.error} fields={otpSentTo ? ["code"] : ["email", "password"]} />
       {notice && <Notice>{notice}</Notice>}
       <PasskeySignIn onSignedIn={() => void navigate(returnTo, { replace: true })} />
@@ -124,6 +128,7 @@ export function LoginPage() {
             </button>
           </form>
         )}
+        {authConfig?.phone && <PhoneSignIn returnTo={returnTo} />}
       </details>
 
       <p>

@@ -6,6 +6,7 @@ import { Field } from "../components/Field";
 import { safeReturnTo } from "../components/RequireAuth";
 import { errorsByField, unwrap } from "../errors";
 import { useAction } from "../useAction";
+import { CaptchaWidget } from "../components/CaptchaWidget";
 
 export function SignUpPage() {
   const client = useKeyway();
@@ -59,6 +60,7 @@ export function SignUpPage() {
           Create account
         </button>
       </form>
+      <CaptchaWidget />
       <ErrorMessage error={action.error} fields={["name", "email", "password"]} />
       <p>
         Already have an account? <Link to={`/login?returnTo=${encodeURIComponent(returnTo)}`}>Sign in</Link>
