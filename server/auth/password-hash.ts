@@ -15,11 +15,14 @@ export const ARGON2ID_PARAMETERS = {
 
 const ARGON2ID_PREFIX = "$argon2id$";
 
-export const hashPassword = (password: string) => hash(password, ARGON2ID_PARAMETERS);
+/** "é" typed as one code point or as e + combining accent is one password, as Better Auth's scrypt had it. */
+const normalized = (password: string) => password.normalize("NFKC");
+
+export const hashPassword = (password: string) => hash(normalized(password), ARGON2ID_PARAMETERS);
 
 /** Argon2 hashes (PHC strings) and Better Auth's earlier scrypt hashes (`salt:key`) both verify. */
 export async function verifyPassword({ hash: stored, password }: { hash: string; password: string }) {
-  if (stored.startsWith("$argon2")) return verify(stored, password);
+  if (stored.startsWith("$argon2")) return verify(stored, normalized(password));
   return verifyScrypt({ hash: stored, password });
 }
 
