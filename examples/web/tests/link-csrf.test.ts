@@ -48,7 +48,7 @@ describe("a mailed sign-in link cannot sign a victim's browser in from another s
     await signUp(page, "Victim");
 
     await page.goto(`${attackerUrl}/redirect`);
-    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
     await page.goto("/");
     await heading(page, "Welcome, Victim").waitFor();
 
@@ -64,7 +64,7 @@ describe("a mailed sign-in link cannot sign a victim's browser in from another s
     const context = await newContext(browser);
     const page = await context.newPage();
     await page.goto(attackerLink);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await heading(page, "Welcome, Mallory").waitFor();
     await context.close();
   });
@@ -78,7 +78,7 @@ describe("a mailed address-confirmation link cannot sign a victim's browser in f
     await page.goto(`${attackerUrl}/verify`);
     if ((await verified).headers()["set-cookie"]?.includes("session_token=")) throw new Error("the confirmation link set a session cookie");
     await page.goto("/");
-    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
 
     await signUp(page, "Vera");
     await page.goto(`${attackerUrl}/verify`);
