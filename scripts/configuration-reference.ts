@@ -41,6 +41,8 @@ export function renderConfigurationReference(): string {
     "",
     "Everything comes from the environment, is validated at start, and a bad value stops the",
     "service with one message naming every problem.",
+    "A `.env` file in the working directory is read at start (server and CLI) when there is one;",
+    "a variable set in the environment wins over the same one in the file.",
     "Development needs none of these.",
     "",
     "| variable | type | default | what it does |",

@@ -16,12 +16,14 @@ import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
 import { logError } from "./http/log-error.js";
 import { logRequest } from "./http/log-url.js";
+import { REQUEST_ID_HEADER, requestIdGenerator } from "./http/request-id.js";
 import { createMailDelivery } from "./mail/create-mailer.js";
 import type { Mailer } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
 import { startSweeper } from "./maintenance/sweeper.js";
 import { createMetrics } from "./observability/metrics.js";
 import { metricsPlugin } from "./observability/metrics-plugin.js";
+import { logStream as logStreamFor } from "./observability/log-stream.js";
 import { restRoutes } from "./rest/routes.js";
 import { authConfigRoute } from "./rest/auth-config.js";
 import { createSmsDelivery } from "./sms/sender.js";
@@ -57,9 +59,12 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
       redact: ["req.headers.cookie", "req.headers.authorization", 'req.headers["x-api-key"]', 'res.headers["set-cookie"]'],
       // No token in a logged URL: query values and secret path segments are redacted.
       serializers: { req: logRequest, err: logError },
-      ...(logStream ? { stream: logStream } : {}),
+      stream: logStreamFor(config.logFormat, logStream),
     },
     trustProxy: config.trustProxy,
+    // Our own genReqId reads the proxy's id, so that it is checked before it reaches a log line.
+    requestIdHeader: false,
+    genReqId: requestIdGenerator(config.trustProxy),
     bodyLimit: config.bodyLimit,
     // Batched GET calls put every procedure name in one path segment.
     routerOptions: { maxParamLength: 8 * 1024 },
@@ -67,6 +72,9 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     // Closing idle keep-alive sockets at once races with requests already on their way;
     // the preClose hook below closes them after a grace period instead.
     forceCloseConnections: false,
+  });
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
   });
   const { mailer, worker: mailWorker } = createMailDelivery(config, database.db, app.log);
   // Stops claiming mail and lets the send in flight finish and be recorded.

@@ -4,6 +4,7 @@ import { createAuth } from "./auth/auth.js";
 import { ROLES } from "./auth/roles.js";
 import { createOutboxMailer } from "./mail/mailer.js";
 import { type Config, ConfigError, loadConfig } from "./config.js";
+import { readEnvFile } from "./env/env-file.js";
 import { sweep } from "./maintenance/sweep.js";
 
 const USAGE = `Usage: npm run keyway -- <command>
@@ -76,6 +77,7 @@ async function sweepNow(args: string[]) {
 }
 
 async function main(argv: string[]) {
+  readEnvFile();
   const [command, ...args] = argv;
   if (command === "users:set-role") return setRole(args);
   if (command === "migrate") return migrateNow(args);

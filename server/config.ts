@@ -33,7 +33,7 @@ export const envSchema = z
     BETTER_AUTH_SECRET: z.string().optional().describe("Secret that signs cookies and tokens; required in production, at least 32 characters."),
     BETTER_AUTH_URL: z.url({ protocol: /^https?$/ }).optional().describe("The service's public URL; required in production. Defaults to http://HOST:PORT."),
     TRUSTED_ORIGINS: csv.pipe(z.array(z.url({ protocol: /^https?$/ }))).describe("Comma-separated frontend origins allowed to call with cookies (CORS and CSRF allowlist); required in production. The first one is where links in mail point."),
-    TRUST_PROXY: flag(false).describe("Trust X-Forwarded-For from a reverse proxy in front; turn on only when clients cannot reach the instances directly."),
+    TRUST_PROXY: flag(false).describe("Trust X-Forwarded-For and X-Request-Id from a reverse proxy in front; turn on only when clients cannot reach the instances directly."),
     COOKIE_PREFIX: z.string().regex(/^[a-z0-9-]{1,32}$/i, "must be 1-32 letters, digits or dashes").default("better-auth").describe("Prefix of the session cookies' names."),
     COOKIE_SAME_SITE: z.enum(["lax", "strict", "none"]).default("lax").describe("SameSite attribute of the session cookies; `none` needs an https BETTER_AUTH_URL."),
     SESSION_EXPIRES_IN: z.coerce.number().int().positive().default(7 * 24 * 60 * 60).describe("Seconds a session lives without use."),
@@ -91,6 +91,7 @@ export const envSchema = z
     TRPC_MAX_BATCH_SIZE: z.coerce.number().int().min(1).max(500).default(50).describe("Calls one tRPC batch may hold."),
     SELF_SERVICE_WRITES_PER_MINUTE: z.coerce.number().int().min(1).default(30).describe("Profile, settings, key and session changes each account may make per minute."),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional().describe("pino log level; defaults to info (silent only under NODE_ENV=test)."),
+    LOG_FORMAT: z.enum(["json", "pretty"]).optional().describe("`json` (one pino object per line, for log collectors) or `pretty` (readable lines); pretty under NODE_ENV=development, json otherwise."),
     PHONE_SIGN_IN: z
       .enum(["true", "false", "1", "0"])
       .optional()
@@ -303,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     /** Profile, settings, key and session changes each account may make per minute. */
     selfServiceWritesPerMinute: e.SELF_SERVICE_WRITES_PER_MINUTE,
     logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "silent" : "info"),
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json"),
     phone: phoneOptions(e),
     breachedPasswords: {
       enabled: e.HIBP_CHECK === undefined ? e.NODE_ENV === "production" : e.HIBP_CHECK === "true" || e.HIBP_CHECK === "1",

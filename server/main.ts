@@ -1,17 +1,20 @@
 import { openDatabase } from "../db/client.js";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
+import { readEnvFile } from "./env/env-file.js";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 /** Room, past the drain, for a mail send in flight to finish and be recorded. */
 const SHUTDOWN_MAIL_MARGIN_MS = 5_000;
 
 async function main() {
+  const fromEnvFile = readEnvFile();
   const config = loadConfig();
   const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
   if (config.migrateOnStart) await database.migrate();
   const app = await buildApp({ config, database });
   await app.listen({ host: config.host, port: config.port });
+  if (fromEnvFile.length > 0) app.log.info({ variables: fromEnvFile }, "read .env (the environment wins over it)");
   app.log.info({ database: database.kind, baseUrl: config.baseUrl }, "keyway is up");
   const budgetWarning = await database.checkConnectionBudget().catch(() => undefined);
   if (budgetWarning) app.log.warn(budgetWarning);

@@ -24,13 +24,14 @@ export const PRODUCTION_NODE_FLAGS = ["--max-semi-space-size=64"];
 /** `npm start`'s node arguments; the built artifact's are `[...PRODUCTION_NODE_FLAGS, "dist/server/main.js"]`. */
 export const DEV_SERVER_ARGS = [...PRODUCTION_NODE_FLAGS, "--import", "tsx", "server/main.ts"];
 
-/** Starts `npm start`'s command (or node with `args`) as its own process, on `env.PORT` or a free port. */
-export async function startServerProcess(env: Record<string, string>, args = DEV_SERVER_ARGS): Promise<ServerProcess> {
+/** Starts `npm start`'s command (or node with `args`, in `cwd`) as its own process, on `env.PORT` or a free port. */
+export async function startServerProcess(env: Record<string, string>, args = DEV_SERVER_ARGS, cwd?: string): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? "", PORT: String(port), BETTER_AUTH_URL: url, LOG_LEVEL: "info", ...env },
+    env: { PATH: process.env.PATH ?? "", PORT: String(port), BETTER_AUTH_URL: url, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
     stdio: ["ignore", "pipe", "inherit"],
+    cwd,
   });
   let output = "";
   child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
