@@ -1,6 +1,6 @@
 // Sign-ins per second (Argon2id since issue 26) against raw scrypt hashing on the same libuv pool,
 // as the hash every sign-in paid before: the target is at least twice the scrypt rate.
-// bench/run.ts registers it; `node --import tsx bench/sign-in.ts [--quick]` runs it alone.
+// It runs alone: `node --import tsx bench/sign-in.ts [--quick]` (bench/run.ts's signIn group has its own pair and target).
 import { pathToFileURL } from "node:url";
 import type { LoadResult, LoadWindow, RequestSpec } from "./load.js";
 import { type BenchUser, PASSWORD, startBenchServer } from "./setup.js";
