@@ -1,5 +1,4 @@
 import { once } from "node:events";
-import { STATUS_CODES } from "node:http";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
@@ -14,6 +13,7 @@ import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
 import { drain } from "./http/drain.js";
 import { isDependencyFailure } from "./http/errors.js";
+import { clientErrorHandler, errorHandler, frameworkErrors, notFoundHandler } from "./http/fastify-errors.js";
 import { logError } from "./http/log-error.js";
 import { logRequest } from "./http/log-url.js";
 import { REQUEST_ID_HEADER, requestIdGenerator } from "./http/request-id.js";
@@ -68,7 +68,10 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     bodyLimit: config.bodyLimit,
     // Batched GET calls put every procedure name in one path segment.
     routerOptions: { maxParamLength: 8 * 1024 },
-    return503OnClosing: true,
+    // The drain plugin answers 503 while closing, in keyway's error body; Fastify's own would not be.
+    return503OnClosing: false,
+    frameworkErrors,
+    clientErrorHandler,
     // Closing idle keep-alive sockets at once races with requests already on their way;
     // the preClose hook below closes them after a grace period instead.
     forceCloseConnections: false,
@@ -116,18 +119,8 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     app.addHook("onClose", () => sweeper.stop());
   }
 
-  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
-    if (isDependencyFailure(error)) {
-      request.log.warn({ err: error }, "dependency unavailable");
-      return reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" });
-    }
-    const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) {
-      request.log.error({ err: error }, "request failed");
-      return reply.code(status).send({ error: STATUS_CODES[status] ?? "Internal Server Error" });
-    }
-    return reply.code(status).send({ error: STATUS_CODES[status] ?? "Bad Request", message: error.message });
-  });
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
 
   await app.register(drain);
   if (metrics && config.metrics) await app.register(metricsPlugin, { metrics, ...config.metrics });

@@ -42,17 +42,17 @@ describe("signed out", () => {
     expect(raw.status).toBe(401);
   });
 
-  it("gets 401 {error:Unauthorized} from protected REST routes", async () => {
+  it("gets 401 {code:UNAUTHORIZED} from protected REST routes", async () => {
     for (const path of ["/api/me", "/api/admin/stats"]) {
       const response = await fetch(`${server.url}${path}`);
       expect(response.status).toBe(401);
-      expect(await response.json()).toEqual({ error: "Unauthorized" });
+      expect(await response.json()).toEqual({ code: "UNAUTHORIZED", message: "Sign in to continue" });
     }
   });
 });
 
 describe("a signed-in user who is not an admin", () => {
-  it("gets FORBIDDEN (403) from admin procedures and 403 {error:Forbidden} from admin REST", async () => {
+  it("gets FORBIDDEN (403) from admin procedures and 403 {code:FORBIDDEN} from admin REST", async () => {
     const { client } = await signedUpClient(server, "plain");
     const error = await trpcError(client.api.admin.users.list.query({}));
     expect(error.data).toMatchObject({ code: "FORBIDDEN", httpStatus: 403 });
@@ -60,7 +60,7 @@ describe("a signed-in user who is not an admin", () => {
 
     const response = await fetch(`${server.url}/api/admin/stats`, { headers: { cookie: await cookieOf(client, server) } });
     expect(response.status).toBe(403);
-    expect(await response.json()).toEqual({ error: "Forbidden" });
+    expect(await response.json()).toEqual({ code: "FORBIDDEN", message: "Only admins may do this" });
 
     const me = await fetch(`${server.url}/api/me`, { headers: { cookie: await cookieOf(client, server) } });
     expect(me.status).toBe(200);

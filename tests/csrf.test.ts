@@ -53,7 +53,7 @@ describe("the tRPC CSRF guard", () => {
         body: JSON.stringify({ json: { theme: "dark" } }),
       });
       expect(response.status).toBe(403);
-      expect(await response.json()).toEqual({ error: "Forbidden" });
+      expect(await response.json()).toEqual({ code: "INVALID_ORIGIN", message: "Calls that carry a cookie must come from a trusted origin" });
     }
     expect(await settingsRows(userId)).toEqual([]);
   });

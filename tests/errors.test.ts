@@ -76,7 +76,7 @@ describe("production error bodies", () => {
     const rest = await fetch(`${prod.url}/api/session`, { headers: { cookie: unreadCookie } });
     expect(rest.status).toBe(500);
     const restBody = await rest.text();
-    expect(JSON.parse(restBody)).toEqual({ error: "Internal Server Error" });
+    expect(JSON.parse(restBody)).toEqual({ code: "INTERNAL_SERVER_ERROR", message: "Internal server error" });
 
     const signIn = await fetch(`${prod.url}/api/auth/sign-in/email`, {
       method: "POST",

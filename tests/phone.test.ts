@@ -202,7 +202,7 @@ describe("phone numbers", () => {
     twilio.state.mode = "down";
     try {
       const answer = await post("/phone-number/send-otp", { phoneNumber: newNumber() });
-      expect([answer.status, answer.body]).toEqual([503, { error: "Service Unavailable" }]);
+      expect([answer.status, answer.body]).toMatchObject([503, { code: "SERVICE_UNAVAILABLE" }]);
     } finally {
       twilio.state.mode = "up";
     }

@@ -1,6 +1,7 @@
 import { fromNodeHeaders } from "better-auth/node";
 import { parseCookie, stringifyCookie } from "cookie";
 import type { FastifyPluginAsync, FastifyReply } from "fastify";
+import { type ErrorBody, errorBody, sendError } from "../http/error-body.js";
 import { isDependencyFailure } from "../http/errors.js";
 import type { AccessDecider } from "./access.js";
 import type { Auth } from "./auth.js";
@@ -82,7 +83,7 @@ export const authMount: FastifyPluginAsync<AuthMountOptions> = async (app, { aut
       // A refresh made while deciding comes first, so that Better Auth's own cookies win.
       const setCookies = [...(decided?.setCookies ?? []), ...response.headers.getSetCookie()];
       if (setCookies.length > 0) reply.header("set-cookie", setCookies);
-      return reply.send(response.body ? Buffer.from(await response.arrayBuffer()) : null);
+      return reply.send(await bodyOf(response, reply));
     },
   });
 };
@@ -92,9 +93,35 @@ function withoutCookies(header: string, names: string[]): string {
   return stringifyCookie(Object.fromEntries(kept) as Record<string, string>, { encode: String });
 }
 
+/**
+ * Better Auth's answer as sent, but for the two it gives without its `{code, message}`: a path it
+ * has no endpoint for (a bare `null`) and its rate limiter's 429 (a message only).
+ */
+async function bodyOf(response: Response, reply: FastifyReply): Promise<Buffer | ErrorBody | null> {
+  const bytes = response.body ? Buffer.from(await response.arrayBuffer()) : null;
+  if (response.status === 404 && (!bytes || bytes.length === 0 || bytes.toString() === "null")) {
+    reply.removeHeader("content-length").header("content-type", "application/json; charset=utf-8");
+    return errorBody(404, { message: "No such authentication endpoint" });
+  }
+  if (response.status === 429 && bytes) {
+    const answer = parseJson(bytes);
+    if (typeof answer === "object" && answer !== null && !("code" in answer)) {
+      reply.removeHeader("content-length");
+      return { ...errorBody(429), ...answer };
+    }
+  }
+  return bytes;
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString());
+  } catch {
+    return undefined;
+  }
+}
+
 /** A failed answer tells the client only whether to retry. */
 function failure(reply: FastifyReply, unavailable: boolean, status: number) {
-  return unavailable
-    ? reply.code(503).header("retry-after", "5").send({ error: "Service Unavailable" })
-    : reply.code(status).send({ error: "Internal Server Error" });
+  return sendError(reply, unavailable ? 503 : status);
 }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
+import { sendError } from "./error-body.js";
 
 /**
  * tRPC would accept form posts any website can send. Mutations therefore must be JSON,
@@ -13,13 +14,13 @@ export const csrfGuard = fp<{ prefix: string; trustedOrigins: string[] }>(
       if (request.method !== "POST" || !request.url.startsWith(`${prefix}/`)) return;
       const type = (request.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
       if (type !== "application/json") {
-        return reply.code(415).send({ error: "Unsupported Media Type" });
+        return sendError(reply, 415, { message: "Send calls to /trpc as content-type: application/json" });
       }
       if (!request.headers.cookie) return;
       const origin = request.headers.origin;
       const crossSite = request.headers["sec-fetch-site"] === "cross-site";
       if (origin ? !trusted.has(origin) : crossSite) {
-        return reply.code(403).send({ error: "Forbidden" });
+        return sendError(reply, 403, { code: "INVALID_ORIGIN", message: "Calls that carry a cookie must come from a trusted origin" });
       }
     });
   },

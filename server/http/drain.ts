@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import fp from "fastify-plugin";
+import { sendError } from "./error-body.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -21,7 +22,7 @@ export const drain: FastifyPluginAsync = fp(
     });
     app.addHook("onRequest", async (_request, reply) => {
       if (draining) {
-        return reply.code(503).header("connection", "close").header("retry-after", "5").send({ error: "Service Unavailable" });
+        return sendError(reply.header("connection", "close"), 503, { message: "The server is shutting down, try again" });
       }
     });
     // While draining or closing, every answer ends its keep-alive connection.

@@ -6,6 +6,7 @@ import { session, user } from "../../db/schema/index.js";
 import type { AccessDecider } from "../auth/access.js";
 import { toPublicSession, toPublicUser } from "../auth/public-session.js";
 import { providerScopes } from "../auth/scopes.js";
+import { errorBody } from "../http/error-body.js";
 import { accessLoader, requireAdmin, requireSession } from "./session-guards.js";
 
 /** Small REST contracts for curl-style clients and load balancers. */
@@ -20,7 +21,8 @@ export const restRoutes: FastifyPluginAsync<{ access: AccessDecider; database: D
       await Promise.all([database.ping(), redis?.ping()]);
       return { status: "ready" };
     } catch {
-      return reply.code(503).header("retry-after", "5").send({ status: "unavailable" });
+      // A probe's answer, and keyway's error body for clients that read one.
+      return reply.code(503).header("retry-after", "5").send({ status: "unavailable", ...errorBody(503) });
     }
   });
 

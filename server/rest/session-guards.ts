@@ -3,6 +3,7 @@ import { fromNodeHeaders } from "better-auth/node";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Access, AccessDecider, Refusal } from "../auth/access.js";
 import { CLIENT_IP_HEADER } from "../auth/auth-headers.js";
+import { sendError } from "../http/error-body.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -18,7 +19,7 @@ export function accessLoader(decider: AccessDecider) {
     const headers = fromNodeHeaders(request.headers);
     headers.set(CLIENT_IP_HEADER, request.ip);
     const result = await decider.decide(headers).catch((error: unknown) => {
-      if (isAPIError(error) && error.statusCode < 500) return reply.code(error.statusCode).send({ error: error.body?.message ?? error.message });
+      if (isAPIError(error) && error.statusCode < 500) return sendError(reply, error.statusCode, { code: error.body?.code, message: error.body?.message ?? error.message });
       throw error;
     });
     if (!("decision" in result)) return result;
@@ -30,12 +31,12 @@ export function accessLoader(decider: AccessDecider) {
 
 export async function requireSession(request: FastifyRequest, reply: FastifyReply) {
   const refusal = request.accessRefusal;
-  if (refusal) return reply.code(refusal.status).send({ error: refusal.message, code: refusal.code });
-  if (!request.access) return reply.code(401).send({ error: "Unauthorized" });
+  if (refusal) return sendError(reply, refusal.status, { code: refusal.code, message: refusal.message });
+  if (!request.access) return sendError(reply, 401);
 }
 
 export async function requireAdmin(request: FastifyRequest, reply: FastifyReply) {
   const refused = await requireSession(request, reply);
   if (refused) return refused;
-  if (!request.access!.admin) return reply.code(403).send({ error: "Forbidden" });
+  if (!request.access!.admin) return sendError(reply, 403, { message: "Only admins may do this" });
 }

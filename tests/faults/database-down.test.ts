@@ -37,7 +37,7 @@ describe("PostgreSQL going away under the running service", () => {
 
     const rest = await fetch(`${server.url}/api/session`, { headers, signal: AbortSignal.timeout(20_000) });
     expect(rest.status).toBe(503);
-    expect(await rest.json()).toEqual({ error: "Service Unavailable" });
+    expect(await rest.json()).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
 
     const signIn = await fetch(`${server.url}/api/auth/sign-in/email`, {
       method: "POST",
