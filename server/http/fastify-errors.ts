@@ -31,9 +31,8 @@ export function notFoundHandler(_request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** A URL Fastify cannot route: not valid (400), a segment too long (414); never quoted back. */
-export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
-  const status = error.statusCode ?? 400;
-  return sendError(reply, status, error.code === "FST_ERR_BAD_URL" ? { message: "The URL is not valid" } : {});
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  void sendError(reply, error.statusCode ?? 400, error.code === "FST_ERR_BAD_URL" ? { message: "The URL is not valid" } : {});
 }
 
 /** A request Node's parser refused before Fastify saw it: written to the socket, as Fastify's default does. */
