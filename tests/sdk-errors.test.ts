@@ -101,10 +101,30 @@ describe("one error model for c.auth and c.api", () => {
     expect(seen(api)).toMatchObject({ ...none, rateLimited: true, code: "TOO_MANY_REQUESTS", status: 429 });
   });
 
+  it("a call refused before tRPC reads it carries the code and message of keyway's {code, message} body", async () => {
+    const { client } = await signedUpClient(server, "errors-413");
+    const tooLarge = await thrown(client.api.me.update.mutate({ name: "x".repeat(1_100_000) }));
+    expect(seen(tooLarge)).toMatchObject({ ...none, code: "PAYLOAD_TOO_LARGE", status: 413 });
+    expect(tooLarge).toMatchObject({ name: "TRPCClientError", message: "Request body is too large" });
+  });
+
   it("keeps what callers read before: the message, tRPC's data, Better Auth's statusText", async () => {
     const api = await thrown(newClient(server).api.me.get.query());
     expect(api).toMatchObject({ name: "TRPCClientError", message: "Sign in to continue", data: { code: "UNAUTHORIZED", httpStatus: 401, reason: null } });
     const auth = await newClient(server).auth.signIn.email({ email: "nobody-here@example.com", password: PASSWORD });
     expect(auth.error).toMatchObject({ status: 401, statusText: "Unauthorized", message: "Invalid email or password" });
+  });
+});
+
+describe("an instance shutting down", () => {
+  it("answers SERVICE_UNAVAILABLE (503) on both surfaces; a query is tried again first, as when the server is not reached", async () => {
+    const client = createClient({ baseUrl: server.url, retries: 1 });
+    server.app.startDraining();
+    const before = server.requestCount();
+    const api = await thrown(client.api.health.query());
+    expect(seen(api)).toMatchObject({ ...none, code: "SERVICE_UNAVAILABLE", status: 503 });
+    expect(server.requestCount() - before).toBe(2);
+    const auth = await client.auth.signIn.email({ email: "nobody@example.com", password: PASSWORD });
+    expect(seen(auth.error)).toMatchObject({ ...none, code: "SERVICE_UNAVAILABLE", status: 503 });
   });
 });

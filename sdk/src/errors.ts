@@ -61,16 +61,26 @@ export function reportNetworkErrors(baseFetch: typeof fetch): typeof fetch {
   };
 }
 
+/** keyway's error body outside tRPC's envelope, `{ code, message }`: what refuses a call before tRPC reads it (a body too large, a foreign origin, shutdown). */
+function keywayErrorBody(json: unknown): { code: string; message: string } | undefined {
+  if (typeof json !== "object" || json === null) return undefined;
+  const { code, message } = json as { code?: unknown; message?: unknown };
+  return typeof code === "string" && typeof message === "string" ? { code, message } : undefined;
+}
+
 /**
- * tRPC's error with `code` (the server's `data.reason`, else tRPC's code) and `status`. An error
- * with no keyway answer in it (connection refused, or a proxy's own page) is NETWORK_ERROR.
+ * tRPC's error with `code` (the server's `data.reason`, else tRPC's code, else the code of
+ * keyway's `{code, message}` body) and `status`. An error with no keyway answer in it
+ * (connection refused, or a proxy's own page) is NETWORK_ERROR.
  */
 export function asApiError(error: TRPCClientError<AppRouter>): ApiError {
   if (isKeywayError(error)) return error as ApiError;
   const answered = error.data ?? undefined;
   const response = error.meta?.response as { status?: number } | undefined;
+  const body = answered ? undefined : keywayErrorBody(error.meta?.responseJSON);
   const status = answered?.httpStatus ?? response?.status ?? 0;
-  const code = answered ? (answered.reason ?? answered.code) : NETWORK_ERROR;
+  const code = answered ? (answered.reason ?? answered.code) : (body?.code ?? NETWORK_ERROR);
+  if (body) error.message = body.message;
   return Object.defineProperties(error, { code: { value: code, enumerable: true }, status: { value: status, enumerable: true } }) as ApiError;
 }
 

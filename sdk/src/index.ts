@@ -1,4 +1,4 @@
-import { createTRPCClient, httpBatchLink, retryLink, type TRPCLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, retryLink, type TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import superjson from "superjson";
@@ -6,7 +6,7 @@ import { createAuth } from "./auth-client.js";
 import type { KeywayAuth } from "./auth-types.js";
 import { loadCookieJar, saveCookieJar } from "./cookie-file.js";
 import { CookieJar, createBrowserFetch, createCookieFetch } from "./cookie-fetch.js";
-import { asApiError, isNetworkError, reportNetworkErrors } from "./errors.js";
+import { asApiError, isNetworkError, reportNetworkErrors, toKeywayError } from "./errors.js";
 import type { AppRouter } from "./router-types.js";
 import { type Session, SessionEvents, type SessionListener, watchSession } from "./session-events.js";
 
@@ -81,12 +81,15 @@ const keywayErrorLink: TRPCLink<AppRouter> = () => ({ next, op }) =>
     }),
   );
 
+/** The server was not reached, or was shutting down and refused the call before tRPC read it (another instance may take it). */
+const worthRetrying = (error: TRPCClientError<AppRouter>) => isNetworkError(error) || (!error.data && toKeywayError(error).code === "SERVICE_UNAVAILABLE");
+
 function createApi(baseUrl: string, fetchImpl: typeof fetch, maxBatchSize: number, retries: number): ApiClient {
   return createTRPCClient<AppRouter>({
     links: [
       keywayErrorLink,
       retryLink({
-        retry: ({ op, error, attempts }) => op.type === "query" && isNetworkError(error) && attempts <= retries,
+        retry: ({ op, error, attempts }) => op.type === "query" && worthRetrying(error) && attempts <= retries,
         retryDelayMs: (attempt) => Math.min(250 * 2 ** attempt, 4000),
       }),
       httpBatchLink({ url: `${baseUrl}/trpc`, transformer: superjson, maxItems: maxBatchSize, fetch: fetchImpl }),
