@@ -16,7 +16,6 @@ const BY_STATUS: Record<number, ErrorBody> = {
   401: { code: "UNAUTHORIZED", message: "Sign in to continue" },
   403: { code: "FORBIDDEN", message: "Not allowed" },
   404: { code: "NOT_FOUND", message: "Not found" },
-  405: { code: "METHOD_NOT_SUPPORTED", message: "Method not supported" },
   408: { code: "TIMEOUT", message: "The request took too long to arrive" },
   413: { code: "PAYLOAD_TOO_LARGE", message: "Request body is too large" },
   414: { code: "URI_TOO_LONG", message: "The URL is too long" },
