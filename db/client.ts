@@ -44,7 +44,7 @@ export interface DatabaseOptions {
   poolMax?: number;
 }
 
-const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
+export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 const MIGRATION_LOCK = 0x6b6579; // "key": serialises migrations across instances
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
