@@ -12,6 +12,7 @@ import { type Session, SessionEvents, type SessionListener, watchSession } from 
 
 export { CookieJar };
 export type * from "./auth-types.js";
+export * from "./error-codes.js";
 export {
   type ApiError,
   fieldErrors,

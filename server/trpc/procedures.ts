@@ -5,7 +5,7 @@ import { member } from "../../db/schema/index.js";
 import type { Decision } from "../auth/access.js";
 import { chargeApiKeyCall } from "../auth/api-key-calls.js";
 import { type OrgPermission, type OrgRole, orgRoles } from "../auth/organizations.js";
-import { NOT_FRESH } from "../auth/plugins/fresh-session.js";
+import { FRESH_SESSION_ERROR_CODES } from "../auth/plugins/fresh-session.js";
 import { refusal as refuse, refusalOf } from "./auth-call.js";
 import type { KnownService, ServicePermission } from "../service-auth/registry.js";
 import { ServiceAuthError } from "../service-auth/verify.js";
@@ -50,7 +50,7 @@ export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
 
 /** Sensitive reads and changes: an interactive sign-in of the account's owner, made recently. */
 export const freshSessionProcedure = protectedProcedure.use(({ ctx, next }) => {
-  if (!ctx.access.fresh) throw refuse(403, NOT_FRESH.code, NOT_FRESH.message);
+  if (!ctx.access.fresh) throw refuse(403, FRESH_SESSION_ERROR_CODES.SESSION_NOT_FRESH.code, FRESH_SESSION_ERROR_CODES.SESSION_NOT_FRESH.message);
   return next();
 });
 

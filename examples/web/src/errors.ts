@@ -1,4 +1,4 @@
-import { type AuthError, type AuthResult, fieldErrors, isApiError, isForbidden, isNetworkError, isUnauthorized } from "@keyway/sdk";
+import { type AuthError, type AuthResult, fieldErrors, isApiError, isForbidden, isNetworkError, isUnauthorized, KEYWAY_ERROR_CODES } from "@keyway/sdk";
 
 /** A refused Better Auth call, thrown so TanStack Query and forms handle both clients alike. */
 export class AuthRequestError extends Error {
@@ -19,15 +19,15 @@ export async function unwrap<T>(result: AuthResult<T>): Promise<T> {
   return data as T;
 }
 
-/** Better Auth's error codes that belong to one field of a form. */
+/** Better Auth's and keyway's error codes that belong to one field of a form. */
 const AUTH_FIELD: Record<string, string> = {
   INVALID_EMAIL: "email",
   USER_ALREADY_EXISTS: "email",
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "email",
   PASSWORD_TOO_SHORT: "password",
   PASSWORD_TOO_LONG: "password",
-  PASSWORD_TOO_COMMON: "password",
-  PASSWORD_COMPROMISED: "password",
+  [KEYWAY_ERROR_CODES.PASSWORD_TOO_COMMON.code]: "password",
+  [KEYWAY_ERROR_CODES.PASSWORD_COMPROMISED.code]: "password",
   INVALID_PASSWORD: "password",
   USERNAME_IS_ALREADY_TAKEN: "username",
   INVALID_CODE: "code",

@@ -1,3 +1,4 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { eq, sql } from "drizzle-orm";
@@ -9,6 +10,10 @@ export interface LockoutPolicy {
   maxFailures: number;
   windowSeconds: number;
 }
+
+export const ACCOUNT_LOCKOUT_ERROR_CODES = defineErrorCodes({
+  ACCOUNT_TEMPORARILY_LOCKED: "Too many failed attempts for this account. Try again later.",
+});
 
 type Ctx = Parameters<Parameters<typeof createAuthMiddleware>[0]>[0];
 
@@ -111,6 +116,7 @@ export function accountLockout(db: Db, policy: LockoutPolicy) {
   };
   return {
     id: "keyway-account-lockout",
+    $ERROR_CODES: ACCOUNT_LOCKOUT_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -126,11 +132,8 @@ export function accountLockout(db: Db, policy: LockoutPolicy) {
               .from(signInFailure)
               .where(sql`${signInFailure.email} = ${email} and ${signInFailure.windowStart} > ${windowStart}`);
             if (row && row.count >= policy.maxFailures) {
-              throw new APIError(
-                "TOO_MANY_REQUESTS",
-                { code: "ACCOUNT_TEMPORARILY_LOCKED", message: "Too many failed attempts for this account. Try again later." },
-                { "retry-after": String(Math.max(1, row.retryAfter)) },
-              );
+              const { message, code } = ACCOUNT_LOCKOUT_ERROR_CODES.ACCOUNT_TEMPORARILY_LOCKED;
+              throw new APIError("TOO_MANY_REQUESTS", { message, code }, { "retry-after": String(Math.max(1, row.retryAfter)) });
             }
           }),
         },

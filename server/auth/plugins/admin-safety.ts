@@ -1,9 +1,15 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { and, count, eq, ne, or, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { user } from "../../../db/schema/index.js";
 import { hasRole } from "../roles.js";
+
+export const ADMIN_SAFETY_ERROR_CODES = defineErrorCodes({
+  IMPERSONATION_SESSION: "Stop impersonating to use admin actions",
+  LAST_ADMIN: "This would leave no admin. Make someone else an admin first.",
+});
 
 /** Admin actions that can take the admin role away from their target. */
 const DEMOTING = new Set(["/admin/set-role", "/admin/ban-user", "/admin/remove-user", "/admin/update-user"]);
@@ -45,6 +51,7 @@ export async function otherActiveAdmins(db: Db, exceptUserId: string): Promise<n
 export function adminSafety(db: Db) {
   return {
     id: "keyway-admin-safety",
+    $ERROR_CODES: ADMIN_SAFETY_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -52,7 +59,7 @@ export function adminSafety(db: Db) {
           handler: createAuthMiddleware(async (ctx) => {
             const current = await getSessionFromCtx(ctx, { disableCookieCache: true });
             if (current?.session.impersonatedBy) {
-              throw new APIError("FORBIDDEN", { code: "IMPERSONATION_SESSION", message: "Stop impersonating to use admin actions" });
+              throw APIError.from("FORBIDDEN", ADMIN_SAFETY_ERROR_CODES.IMPERSONATION_SESSION);
             }
             // Only an admin learns whether an action would remove the last admin; anyone else
             // gets Better Auth's own refusal (401/403) from the endpoint.
@@ -61,7 +68,7 @@ export function adminSafety(db: Db) {
             if (!DEMOTING.has(ctx.path ?? "") || typeof body.userId !== "string" || !takesAdminAway(ctx.path!, body)) return;
             const [target] = await db.select({ role: user.role }).from(user).where(eq(user.id, body.userId));
             if (target && hasRole(target, "admin") && (await otherActiveAdmins(db, body.userId)) === 0) {
-              throw new APIError("BAD_REQUEST", { code: "LAST_ADMIN", message: "This would leave no admin. Make someone else an admin first." });
+              throw APIError.from("BAD_REQUEST", ADMIN_SAFETY_ERROR_CODES.LAST_ADMIN);
             }
           }),
         },

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 
@@ -25,15 +26,10 @@ const PASSWORD_SETTERS: Record<string, "password" | "newPassword"> = {
 
 const CHECK_TIMEOUT_MS = 5_000;
 
-export const PASSWORD_COMPROMISED = {
-  code: "PASSWORD_COMPROMISED",
-  message: "This password has appeared in a data breach, so attackers try it first. Choose another.",
-} as const;
-
-export const BREACH_CHECK_UNAVAILABLE = {
-  code: "PASSWORD_CHECK_UNAVAILABLE",
-  message: "The password could not be checked against known breaches right now. Try again in a moment.",
-} as const;
+export const BREACHED_PASSWORDS_ERROR_CODES = defineErrorCodes({
+  PASSWORD_COMPROMISED: "This password has appeared in a data breach, so attackers try it first. Choose another.",
+  PASSWORD_CHECK_UNAVAILABLE: "The password could not be checked against known breaches right now. Try again in a moment.",
+});
 
 /**
  * Asks Have I Been Pwned's range API whether the password is in a breach: only the first five
@@ -72,6 +68,7 @@ async function timesBreached(baseUrl: string, password: string): Promise<number 
 export function breachedPasswords(options: BreachedPasswordOptions) {
   return {
     id: "keyway-breached-passwords",
+    $ERROR_CODES: BREACHED_PASSWORDS_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -82,10 +79,11 @@ export function breachedPasswords(options: BreachedPasswordOptions) {
             const count = await timesBreached(options.baseUrl, password);
             if (count === undefined) {
               options.log.warn({ path: ctx.path, failClosed: options.failClosed }, "breached-password check unavailable: Have I Been Pwned did not answer");
-              if (options.failClosed) throw new APIError("SERVICE_UNAVAILABLE", BREACH_CHECK_UNAVAILABLE, { "retry-after": "5" });
-              return;
+              if (!options.failClosed) return;
+              const { message, code } = BREACHED_PASSWORDS_ERROR_CODES.PASSWORD_CHECK_UNAVAILABLE;
+              throw new APIError("SERVICE_UNAVAILABLE", { message, code }, { "retry-after": "5" });
             }
-            if (count > 0) throw new APIError("BAD_REQUEST", PASSWORD_COMPROMISED);
+            if (count > 0) throw APIError.from("BAD_REQUEST", BREACHED_PASSWORDS_ERROR_CODES.PASSWORD_COMPROMISED);
           }),
         },
       ],

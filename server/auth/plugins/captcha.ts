@@ -1,3 +1,4 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { captcha } from "better-auth/plugins";
 
@@ -25,10 +26,10 @@ export const CAPTCHA_ENDPOINTS = [
   "/request-password-reset",
 ];
 
-export const CAPTCHA_UNAVAILABLE = {
-  code: "CAPTCHA_UNAVAILABLE",
-  message: "The captcha could not be checked right now. Try again in a moment.",
-} as const;
+/** Beside Better Auth's captcha plugin's own codes. */
+export const CAPTCHA_ERROR_CODES = defineErrorCodes({
+  CAPTCHA_UNAVAILABLE: "The captcha could not be checked right now. Try again in a moment.",
+});
 
 /**
  * Better Auth's captcha plugin on CAPTCHA_ENDPOINTS: the browser sends the widget's token in
@@ -45,11 +46,13 @@ export function captchaCheck(settings: CaptchaSettings) {
   });
   return {
     ...base,
+    $ERROR_CODES: { ...base.$ERROR_CODES, ...CAPTCHA_ERROR_CODES },
     async onRequest(request, ctx) {
       const answer = await base.onRequest(request, ctx);
       if (answer?.response.status !== 500) return answer;
+      const { code, message } = CAPTCHA_ERROR_CODES.CAPTCHA_UNAVAILABLE;
       return {
-        response: new Response(JSON.stringify(CAPTCHA_UNAVAILABLE), {
+        response: new Response(JSON.stringify({ code, message }), {
           status: 503,
           headers: { "content-type": "application/json", "retry-after": "5" },
         }),

@@ -1,3 +1,4 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { API_KEY_HEADER } from "../auth-headers.js";
@@ -7,12 +8,15 @@ export function isFresh(session: { createdAt: Date | string }, freshAgeSeconds: 
   return Date.now() - new Date(session.createdAt).getTime() <= freshAgeSeconds * 1000;
 }
 
-export const NOT_FRESH = { code: "SESSION_NOT_FRESH", message: "Sign in again to continue" } as const;
+export const FRESH_SESSION_ERROR_CODES = defineErrorCodes({
+  SESSION_NOT_FRESH: "Sign in again to continue",
+});
 
 /** Better Auth endpoints that Better Auth itself does not gate on a fresh session. */
 export function requireFreshSession(paths: string[], freshAgeSeconds: number) {
   return {
     id: "keyway-fresh-session",
+    $ERROR_CODES: FRESH_SESSION_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -21,7 +25,7 @@ export function requireFreshSession(paths: string[], freshAgeSeconds: number) {
             const current = await getSessionFromCtx(ctx, { disableCookieCache: true });
             // An impersonation or an API key is never a recent sign-in of the account's owner.
             const stale = current && ((current.session as { impersonatedBy?: string | null }).impersonatedBy || !isFresh(current.session, freshAgeSeconds));
-            if (stale || ctx.headers?.has(API_KEY_HEADER)) throw new APIError("FORBIDDEN", NOT_FRESH);
+            if (stale || ctx.headers?.has(API_KEY_HEADER)) throw APIError.from("FORBIDDEN", FRESH_SESSION_ERROR_CODES.SESSION_NOT_FRESH);
           }),
         },
       ],

@@ -1,6 +1,8 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthEndpoint } from "better-auth/api";
 import { setSessionCookie } from "better-auth/cookies";
+import { ADMIN_ERROR_CODES } from "better-auth/client/plugins";
 import { symmetricEncrypt } from "better-auth/crypto";
 import { z } from "zod";
 
@@ -25,7 +27,16 @@ interface GithubEmail {
   verified: boolean;
 }
 
-const unreachable = () => new APIError("SERVICE_UNAVAILABLE", { code: "GITHUB_UNREACHABLE", message: "GitHub could not be reached. Try again later." });
+export const GITHUB_PAT_ERROR_CODES = defineErrorCodes({
+  GITHUB_UNREACHABLE: "GitHub could not be reached. Try again later.",
+  INVALID_GITHUB_TOKEN: "GitHub refused this token: it is invalid, expired or revoked.",
+  /** Thrown with GitHub's status and the path it answered. */
+  GITHUB_REFUSED: "GitHub refused the request.",
+  GITHUB_EMAIL_UNAVAILABLE: "The token must grant the user:email scope, and the GitHub account needs a verified email.",
+  ACCOUNT_NOT_LINKED: "An unverified account uses this email. Verify it, then sign in with GitHub.",
+});
+
+const unreachable = () => APIError.from("SERVICE_UNAVAILABLE", GITHUB_PAT_ERROR_CODES.GITHUB_UNREACHABLE);
 
 async function github<T>(apiUrl: string, path: string, pat: string): Promise<{ data: T; scopes: string[] }> {
   let response: Response;
@@ -38,10 +49,12 @@ async function github<T>(apiUrl: string, path: string, pat: string): Promise<{ d
     throw unreachable();
   }
   if (response.status === 401 || response.status === 403) {
-    throw new APIError("UNAUTHORIZED", { code: "INVALID_GITHUB_TOKEN", message: "GitHub refused this token: it is invalid, expired or revoked." });
+    throw APIError.from("UNAUTHORIZED", GITHUB_PAT_ERROR_CODES.INVALID_GITHUB_TOKEN);
   }
   if (response.status >= 500) throw unreachable();
-  if (!response.ok) throw new APIError("BAD_REQUEST", { code: "GITHUB_REFUSED", message: `GitHub answered ${response.status} for ${path}` });
+  if (!response.ok) {
+    throw APIError.from("BAD_REQUEST", { code: GITHUB_PAT_ERROR_CODES.GITHUB_REFUSED.code, message: `GitHub answered ${response.status} for ${path}` });
+  }
   const scopes = (response.headers.get("x-oauth-scopes") ?? "").split(",").map((scope) => scope.trim()).filter(Boolean);
   return { data: (await response.json()) as T, scopes };
 }
@@ -54,6 +67,7 @@ async function github<T>(apiUrl: string, path: string, pat: string): Promise<{ d
 export function githubPat(options: GithubPatOptions) {
   return {
     id: "github-pat",
+    $ERROR_CODES: GITHUB_PAT_ERROR_CODES,
     endpoints: {
       patSignIn: createAuthEndpoint(
         "/pat-signin",
@@ -70,10 +84,7 @@ export function githubPat(options: GithubPatOptions) {
           );
           const primary = emails.find((entry) => entry.primary && entry.verified) ?? emails.find((entry) => entry.verified);
           if (!primary) {
-            throw new APIError("BAD_REQUEST", {
-              code: "GITHUB_EMAIL_UNAVAILABLE",
-              message: "The token must grant the user:email scope, and the GitHub account needs a verified email.",
-            });
+            throw APIError.from("BAD_REQUEST", GITHUB_PAT_ERROR_CODES.GITHUB_EMAIL_UNAVAILABLE);
           }
           const email = primary.email.toLowerCase();
           const adapter = ctx.context.internalAdapter;
@@ -89,10 +100,7 @@ export function githubPat(options: GithubPatOptions) {
             const existing = await adapter.findUserByEmail(email);
             if (existing && !existing.user.emailVerified) {
               // Linking onto an unverified local account would hand it to whoever registered the address first.
-              throw new APIError("FORBIDDEN", {
-                code: "ACCOUNT_NOT_LINKED",
-                message: "An unverified account uses this email. Verify it, then sign in with GitHub.",
-              });
+              throw APIError.from("FORBIDDEN", GITHUB_PAT_ERROR_CODES.ACCOUNT_NOT_LINKED);
             }
             user =
               existing?.user ??
@@ -100,7 +108,7 @@ export function githubPat(options: GithubPatOptions) {
             await adapter.linkAccount({ userId: user.id, providerId: "github", accountId, ...accountData });
           }
           if ((user as { banned?: boolean | null }).banned) {
-            throw new APIError("FORBIDDEN", { code: "BANNED_USER", message: "You have been banned from this application" });
+            throw APIError.from("FORBIDDEN", ADMIN_ERROR_CODES.BANNED_USER);
           }
           const session = await adapter.createSession(user.id);
           await setSessionCookie(ctx, { session, user });

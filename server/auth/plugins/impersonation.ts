@@ -1,3 +1,4 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx, isAPIError } from "better-auth/api";
 import { eq } from "drizzle-orm";
@@ -33,10 +34,10 @@ const CREDENTIAL_PATHS = new Set([
 /** Admin actions after which their target may no longer be an admin behind an impersonation. */
 const ENDS_ADMIN_POWER = new Set(["/admin/ban-user", "/admin/remove-user", "/admin/set-role", "/admin/update-user"]);
 
-export const IMPERSONATION_ERRORS = {
+export const IMPERSONATION_ERROR_CODES = defineErrorCodes({
   IMPERSONATION_SESSION: "An impersonation session cannot change credentials or create keys",
   API_KEY_NOT_ALLOWED: "An API key cannot change credentials or create keys",
-} as const;
+});
 
 /**
  * Impersonation and API keys act for a user without being them: neither may change how the
@@ -46,17 +47,18 @@ export const IMPERSONATION_ERRORS = {
 export function impersonationLimits(db: Db) {
   return {
     id: "keyway-impersonation-limits",
+    $ERROR_CODES: IMPERSONATION_ERROR_CODES,
     hooks: {
       before: [
         {
           matcher: (context) => CREDENTIAL_PATHS.has(context.path ?? ""),
           handler: createAuthMiddleware(async (ctx) => {
             if (ctx.headers?.has(API_KEY_HEADER)) {
-              throw new APIError("FORBIDDEN", { code: "API_KEY_NOT_ALLOWED", message: IMPERSONATION_ERRORS.API_KEY_NOT_ALLOWED });
+              throw APIError.from("FORBIDDEN", IMPERSONATION_ERROR_CODES.API_KEY_NOT_ALLOWED);
             }
             const current = await getSessionFromCtx(ctx, { disableCookieCache: true });
             if (current?.session.impersonatedBy) {
-              throw new APIError("FORBIDDEN", { code: "IMPERSONATION_SESSION", message: IMPERSONATION_ERRORS.IMPERSONATION_SESSION });
+              throw APIError.from("FORBIDDEN", IMPERSONATION_ERROR_CODES.IMPERSONATION_SESSION);
             }
           }),
         },

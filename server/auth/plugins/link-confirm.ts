@@ -1,3 +1,4 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthEndpoint, createAuthMiddleware, isAPIError } from "better-auth/api";
 import * as z from "zod";
@@ -21,6 +22,10 @@ export function confirmLinkUrl(betterAuthUrl: string) {
   return page.toString();
 }
 
+export const LINK_CONFIRM_ERROR_CODES = defineErrorCodes({
+  CROSS_SITE_CONFIRMATION: "Confirm from the page the link opened.",
+});
+
 const SCRIPT = `const f=document.getElementById("confirm");f.elements.token.value=decodeURIComponent(location.hash.slice(1));history.replaceState(null,"",location.pathname+location.search);`;
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -34,13 +39,14 @@ const sameSiteOnly = createAuthMiddleware(async (ctx) => {
   // Under Referrer-Policy: no-referrer, Chromium sends "Origin: null" from our own page; Fetch Metadata still says same-origin.
   const ownPage = (!origin || origin === "null") && site === "same-origin";
   if (!(trusted || ownPage) || (site && site !== "same-origin" && site !== "same-site")) {
-    throw APIError.fromStatus("FORBIDDEN", { code: "CROSS_SITE_CONFIRMATION", message: "Confirm from the page the link opened." });
+    throw APIError.from("FORBIDDEN", LINK_CONFIRM_ERROR_CODES.CROSS_SITE_CONFIRMATION);
   }
 });
 
 export function linkConfirm() {
   return {
     id: "keyway-link-confirm",
+    $ERROR_CODES: LINK_CONFIRM_ERROR_CODES,
     endpoints: {
       confirmMagicLinkPage: createAuthEndpoint(
         CONFIRM_PATH,

@@ -1,9 +1,14 @@
 import { dictionary } from "@zxcvbn-ts/language-common";
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 
 /** Passwords of acceptable length that are among the most used (zxcvbn's common list). */
 const COMMON = new Set(dictionary["passwords-common"].filter((password) => password.length >= 8));
+
+export const PASSWORD_POLICY_ERROR_CODES = defineErrorCodes({
+  PASSWORD_TOO_COMMON: "This password is one of the most common ones. Choose another.",
+});
 
 /** Every body field through which Better Auth accepts a new password. */
 const PASSWORD_FIELDS = ["password", "newPassword"] as const;
@@ -22,6 +27,7 @@ export function isCommonPassword(password: string): boolean {
 export function passwordPolicy() {
   return {
     id: "keyway-password-policy",
+    $ERROR_CODES: PASSWORD_POLICY_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -31,10 +37,7 @@ export function passwordPolicy() {
             for (const field of PASSWORD_FIELDS) {
               const value = body[field];
               if (typeof value === "string" && isCommonPassword(value)) {
-                throw new APIError("BAD_REQUEST", {
-                  code: "PASSWORD_TOO_COMMON",
-                  message: "This password is one of the most common ones. Choose another.",
-                });
+                throw APIError.from("BAD_REQUEST", PASSWORD_POLICY_ERROR_CODES.PASSWORD_TOO_COMMON);
               }
             }
           }),

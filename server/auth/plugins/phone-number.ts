@@ -1,12 +1,18 @@
 import { timingSafeEqual } from "node:crypto";
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { phoneNumber } from "better-auth/plugins";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { SmsSender } from "../../sms/sender.js";
 import { API_KEY_HEADER } from "../auth-headers.js";
-import { isFresh, NOT_FRESH } from "./fresh-session.js";
-import { IMPERSONATION_ERRORS } from "./impersonation.js";
+import { FRESH_SESSION_ERROR_CODES, isFresh } from "./fresh-session.js";
+import { IMPERSONATION_ERROR_CODES } from "./impersonation.js";
+
+/** Beside Better Auth's phone-number plugin's own codes. */
+export const PHONE_NUMBER_ERROR_CODES = defineErrorCodes({
+  PHONE_NUMBER_NOT_REGISTERED: "No account has this phone number. Sign in another way and add the number to your account.",
+});
 
 const CODE_SECONDS = 5 * 60;
 const ALLOWED_ATTEMPTS = 3;
@@ -48,10 +54,7 @@ async function refuseUnknownNumber(ctx: Ctx) {
   // Spent, expired or wrong: the plugin refuses it (and counts a wrong one).
   if (!pending || pending.expiresAt < new Date() || Number(attempts) >= ALLOWED_ATTEMPTS || !sameCode(stored, code)) return;
   await ctx.context.internalAdapter.deleteVerificationByIdentifier(identifier);
-  throw new APIError("UNAUTHORIZED", {
-    code: "PHONE_NUMBER_NOT_REGISTERED",
-    message: "No account has this phone number. Sign in another way and add the number to your account.",
-  });
+  throw APIError.from("UNAUTHORIZED", PHONE_NUMBER_ERROR_CODES.PHONE_NUMBER_NOT_REGISTERED);
 }
 
 /**
@@ -72,6 +75,7 @@ export function phoneSignIn(options: { sms: SmsSender; appName: string; freshAge
   });
   const guard = {
     id: "keyway-phone-number",
+    $ERROR_CODES: PHONE_NUMBER_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -80,14 +84,14 @@ export function phoneSignIn(options: { sms: SmsSender; appName: string; freshAge
             if (ctx.path === "/phone-number/verify" && !changesPhoneNumber(ctx)) return refuseUnknownNumber(ctx);
             if (!changesPhoneNumber(ctx)) return;
             if (ctx.headers?.has(API_KEY_HEADER)) {
-              throw new APIError("FORBIDDEN", { code: "API_KEY_NOT_ALLOWED", message: IMPERSONATION_ERRORS.API_KEY_NOT_ALLOWED });
+              throw APIError.from("FORBIDDEN", IMPERSONATION_ERROR_CODES.API_KEY_NOT_ALLOWED);
             }
             const current = await getSessionFromCtx(ctx, { disableCookieCache: true });
             if (!current) return;
             if ((current.session as { impersonatedBy?: string | null }).impersonatedBy) {
-              throw new APIError("FORBIDDEN", { code: "IMPERSONATION_SESSION", message: IMPERSONATION_ERRORS.IMPERSONATION_SESSION });
+              throw APIError.from("FORBIDDEN", IMPERSONATION_ERROR_CODES.IMPERSONATION_SESSION);
             }
-            if (!isFresh(current.session, options.freshAgeSeconds)) throw new APIError("FORBIDDEN", NOT_FRESH);
+            if (!isFresh(current.session, options.freshAgeSeconds)) throw APIError.from("FORBIDDEN", FRESH_SESSION_ERROR_CODES.SESSION_NOT_FRESH);
           }),
         },
       ],

@@ -1,5 +1,10 @@
+import { defineErrorCodes } from "@better-auth/core/utils/error-codes";
 import type { BetterAuthPlugin } from "better-auth";
 import { APIError, createAuthMiddleware } from "better-auth/api";
+
+export const PROFILE_IMAGE_ERROR_CODES = defineErrorCodes({
+  INVALID_IMAGE_URL: "image must be an http or https URL of at most 2048 characters",
+});
 
 const PATHS = new Set(["/update-user", "/sign-up/email"]);
 
@@ -15,6 +20,7 @@ const isWebUrl = (value: string) => {
 export function profileImage() {
   return {
     id: "keyway-profile-image",
+    $ERROR_CODES: PROFILE_IMAGE_ERROR_CODES,
     hooks: {
       before: [
         {
@@ -22,7 +28,7 @@ export function profileImage() {
           handler: createAuthMiddleware(async (ctx) => {
             const image = (ctx.body as { image?: unknown } | undefined)?.image;
             if (image === undefined || image === null || (typeof image === "string" && image.length <= 2048 && isWebUrl(image))) return;
-            throw new APIError("BAD_REQUEST", { code: "INVALID_IMAGE_URL", message: "image must be an http or https URL of at most 2048 characters" });
+            throw APIError.from("BAD_REQUEST", PROFILE_IMAGE_ERROR_CODES.INVALID_IMAGE_URL);
           }),
         },
       ],
