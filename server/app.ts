@@ -5,7 +5,7 @@ import { fastifyTRPCPlugin } from "@trpc/server/adapters/fastify";
 import { Redis } from "ioredis";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.js";
-import { type Auth, createAuth } from "./auth/auth.js";
+import { createAuth } from "./auth/auth.js";
 import { authMount } from "./auth/mount.js";
 import { createSessionReader } from "./auth/read-session.js";
 import { createAccessDecider } from "./auth/access.js";
@@ -18,7 +18,6 @@ import { logError } from "./http/log-error.js";
 import { logRequest } from "./http/log-url.js";
 import { REQUEST_ID_HEADER, requestIdGenerator } from "./http/request-id.js";
 import { createMailDelivery } from "./mail/create-mailer.js";
-import type { Mailer } from "./mail/mailer.js";
 import { devOutbox } from "./rest/dev-outbox.js";
 import { startSweeper } from "./maintenance/sweeper.js";
 import { createMetrics } from "./observability/metrics.js";
@@ -41,17 +40,11 @@ export interface BuildAppOptions {
   logStream?: { write(line: string): void };
 }
 
-declare module "fastify" {
-  interface FastifyInstance {
-    keyway: { config: Config; database: Database; auth: Auth; mailer: Mailer };
-  }
-}
-
 const SHUTDOWN_IDLE_GRACE_MS = 1_000;
 
-/** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
 const READ_ONLY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
 export async function buildApp({ config, database, logStream }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -113,7 +106,6 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     config.services.audience,
     databaseReplayGuard(database.db),
   );
-  app.decorate("keyway", { config, database, auth, mailer });
   if (config.sweep.intervalSeconds > 0) {
     const sweeper = startSweeper(database.db, config.sweep.policy, config.sweep.intervalSeconds, app.log);
     app.addHook("onClose", () => sweeper.stop());

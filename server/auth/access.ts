@@ -45,7 +45,7 @@ const refusals = {
   impersonationEnded: { status: 401, code: "IMPERSONATION_ENDED", message: "This impersonation has ended. Sign in again." },
 } as const satisfies Record<string, Refusal>;
 
-export function isBanned(account: { banned?: boolean | null; banExpires?: Date | string | null }): boolean {
+function isBanned(account: { banned?: boolean | null; banExpires?: Date | string | null }): boolean {
   if (!account.banned) return false;
   return !account.banExpires || new Date(account.banExpires).getTime() > Date.now();
 }

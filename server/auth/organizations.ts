@@ -7,8 +7,8 @@ import type { Mailer } from "../mail/mailer.js";
 import { templates } from "../mail/templates.js";
 
 /** Better Auth's organization statements plus keyway's tenant-scoped resources. */
-export const statements = { ...defaultStatements, project: ["create", "read", "update", "delete"] } as const;
-export const orgAccess = createAccessControl(statements);
+const statements = { ...defaultStatements, project: ["create", "read", "update", "delete"] } as const;
+const orgAccess = createAccessControl(statements);
 
 /** Members read projects, admins also create and update them, owners also delete them. */
 export const orgRoles = {
@@ -21,7 +21,7 @@ export type OrgRole = keyof typeof orgRoles;
 export type OrgPermission = { [K in keyof typeof statements]?: (typeof statements)[K][number][] };
 
 /** A slug as the server compares slugs: NFKC, trimmed, lower-case. */
-export const normalizeSlug = (slug: string) => slug.normalize("NFKC").trim().toLowerCase();
+const normalizeSlug = (slug: string) => slug.normalize("NFKC").trim().toLowerCase();
 /** ASCII letters and digits in words joined by single hyphens; anything else (confusables too) is refused. */
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const SLUG_LENGTH = { min: 2, max: 63 };

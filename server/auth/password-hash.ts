@@ -6,7 +6,7 @@ import { verifyPassword as verifyScrypt } from "better-auth/crypto";
  * memory per guess as the scrypt it replaces (Better Auth's N=16384, r=16: 128·N·r = 32 MiB).
  * @node-rs/argon2 hashes on the libuv pool, like scrypt did: the event loop never waits for it.
  */
-export const ARGON2ID_PARAMETERS = {
+const ARGON2ID_PARAMETERS = {
   algorithm: 2 satisfies Algorithm.Argon2id,
   memoryCost: 32 * 1024,
   timeCost: 2,

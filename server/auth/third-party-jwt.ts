@@ -25,7 +25,7 @@ const BETTER_AUTH_DEFAULT_ALGORITHM = "EdDSA";
  * grace period, which outlasts every token it signed. Nothing is written: instances that
  * still run the old setting keep signing with the old key, which stays published.
  */
-export function asConfigured(rows: KeyRow[], algorithm: string): KeyRow[] {
+function asConfigured(rows: KeyRow[], algorithm: string): KeyRow[] {
   const configured = rows.filter((row) => (row.alg ?? BETTER_AUTH_DEFAULT_ALGORITHM) === algorithm);
   return rows.map((row) => {
     if ((row.alg ?? BETTER_AUTH_DEFAULT_ALGORITHM) === algorithm) return row;

@@ -7,7 +7,7 @@ const SECRET_SEGMENT = /(\/reset-password\/)[^/?#]+/g;
 const PLAIN_NAME = /^[\w.-]{1,64}$/;
 
 /** A request URL fit for a log line: every query value and every secret path segment replaced. */
-export function redactedUrl(url: string): string {
+function redactedUrl(url: string): string {
   const queryAt = url.indexOf("?");
   const path = (queryAt === -1 ? url : url.slice(0, queryAt)).replace(SECRET_SEGMENT, `$1${REDACTED}`);
   if (queryAt === -1) return path;

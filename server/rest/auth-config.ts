@@ -13,7 +13,7 @@ export interface AuthConfig {
 }
 
 /** Public: which ways in this deployment offers, so a web app shows only those. */
-export function authConfig(config: Config, auth: Auth): AuthConfig {
+function authConfig(config: Config, auth: Auth): AuthConfig {
   const plugins = (auth.options.plugins ?? []) as { id: string }[];
   return {
     providers: (["github", "google", "oidc"] as const).filter((provider) => !!config.oauth[provider]),

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { calculateJwkThumbprint, importJWK, type JWK } from "jose";
 import { z } from "zod";
 
-export const SERVICE_PERMISSIONS = ["users:read", "sessions:introspect", "sessions:revoke"] as const;
+const SERVICE_PERMISSIONS = ["users:read", "sessions:introspect", "sessions:revoke"] as const;
 export type ServicePermission = (typeof SERVICE_PERMISSIONS)[number];
 
 const publicJwk = z

@@ -3,9 +3,9 @@ import type { KnownService, ServiceKey, ServiceRegistry } from "./registry.js";
 import type { ReplayGuard } from "./replay.js";
 
 /** `Ed25519` is RFC 9864's fully specified name for what RFC 8037 calls `EdDSA` with an Ed25519 key. */
-export const SERVICE_ALGORITHMS = ["EdDSA", "Ed25519", "ES256"];
+const SERVICE_ALGORITHMS = ["EdDSA", "Ed25519", "ES256"];
 /** The longest lifetime a service token may ask for. */
-export const MAX_LIFETIME_SECONDS = 300;
+const MAX_LIFETIME_SECONDS = 300;
 const CLOCK_TOLERANCE_SECONDS = 5;
 /** RFC 9110's `Authorization: <scheme> <token68>`, the scheme matched case-insensitively (RFC 6750 names it `Bearer`). */
 const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;

@@ -31,7 +31,7 @@ export const settingsPatch = z
 
 export type SettingsPatch = z.infer<typeof settingsPatch>;
 
-export const DEFAULT_SETTINGS = { theme: "system", locale: "en", timeZone: "UTC" } as const;
+const DEFAULT_SETTINGS = { theme: "system", locale: "en", timeZone: "UTC" } as const;
 
 export async function getSettings(db: Db, userId: string) {
   const [row] = await db

@@ -4,7 +4,7 @@ import type { Auth } from "../auth/auth.js";
 import type { Context } from "./context.js";
 
 /** tRPC's error code for each HTTP status a refusal may carry. */
-export const TRPC_CODE_OF_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
+const TRPC_CODE_OF_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
   403: "FORBIDDEN",

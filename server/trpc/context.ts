@@ -27,7 +27,7 @@ export interface InnerContextOptions extends ContextDeps {
 
 const silent = { warn() {}, info() {}, error() {} };
 
-/** The context without a request: what tests and scripts build directly. */
+/** The context of the calls made with `headers`; `contextFactory` makes one per HTTP request. */
 export function createInnerContext(options: InnerContextOptions) {
   const { auth, access, serviceTokens, db, config, headers, setCookies = () => {}, log = silent } = options;
   let decision: Promise<Decision> | undefined;

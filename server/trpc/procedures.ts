@@ -58,7 +58,7 @@ export const freshSessionProcedure = protectedProcedure.use(({ ctx, next }) => {
  * Other backends: only a service token (Authorization: Bearer) counts here, never a user's
  * cookie; and a service token never counts as a user session anywhere else.
  */
-export const serviceProcedure = baseProcedure.use(async ({ ctx, next, path }) => {
+const serviceProcedure = baseProcedure.use(async ({ ctx, next, path }) => {
   let service: KnownService | null;
   try {
     service = await ctx.getService();
@@ -87,7 +87,7 @@ export const requireServicePermission = (permission: ServicePermission) =>
  * Authentication plus tenancy: the organization is `organizationId` from the input, else the
  * session's active one; the caller must be a member of it (FORBIDDEN otherwise).
  */
-export const orgProcedure = protectedProcedure
+const orgProcedure = protectedProcedure
   .input(z.object({ organizationId: z.string().min(1).max(255).optional() }))
   .use(async ({ ctx, input, next }) => {
     const organizationId = input.organizationId ?? (ctx.session as { activeOrganizationId?: string | null }).activeOrganizationId;

@@ -22,7 +22,7 @@ export async function freePort(): Promise<number> {
 /** The node flags of `npm start` and of the container (Dockerfile's CMD). */
 export const PRODUCTION_NODE_FLAGS = ["--max-semi-space-size=64"];
 /** `npm start`'s node arguments; the built artifact's are `[...PRODUCTION_NODE_FLAGS, "dist/server/main.js"]`. */
-export const DEV_SERVER_ARGS = [...PRODUCTION_NODE_FLAGS, "--import", "tsx", "server/main.ts"];
+const DEV_SERVER_ARGS = [...PRODUCTION_NODE_FLAGS, "--import", "tsx", "server/main.ts"];
 
 /** Starts `npm start`'s command (or node with `args`, in `cwd`) as its own process, on `env.PORT` or a free port. */
 export async function startServerProcess(env: Record<string, string>, args = DEV_SERVER_ARGS, cwd?: string): Promise<ServerProcess> {

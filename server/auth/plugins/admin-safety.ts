@@ -29,7 +29,7 @@ function takesAdminAway(path: string, body: DemotingBody) {
 }
 
 /** Admins who would remain, not counting `exceptUserId`. */
-export async function otherActiveAdmins(db: Db, exceptUserId: string): Promise<number> {
+async function otherActiveAdmins(db: Db, exceptUserId: string): Promise<number> {
   const [row] = await db
     .select({ total: count() })
     .from(user)

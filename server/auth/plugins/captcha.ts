@@ -13,7 +13,7 @@ export interface CaptchaSettings {
 }
 
 /** Every request that signs up, checks a secret, or sends a code or link to an address or number. */
-export const CAPTCHA_ENDPOINTS = [
+const CAPTCHA_ENDPOINTS = [
   "/sign-up/email",
   "/sign-in/email",
   "/sign-in/username",

@@ -8,7 +8,7 @@ import * as z from "zod";
  * server or proxy log sees it); its button POSTs the token from the same site, and only that
  * POST signs in. A cross-site redirect to the link, or a cross-site form post, signs no one in.
  */
-export const CONFIRM_PATH = "/confirm-link/magic-link";
+const CONFIRM_PATH = "/confirm-link/magic-link";
 
 /** The mailed link: our confirm page, the token in the fragment. */
 export function confirmLinkUrl(betterAuthUrl: string) {

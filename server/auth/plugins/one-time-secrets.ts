@@ -11,7 +11,7 @@ import { user, verification } from "../../../db/schema/index.js";
  * account's number. Identifiers are Better Auth's own (reset-password, update-user, email-otp,
  * magic-link, two-factor, phone-number).
  */
-export async function revokeOneTimeSecrets(db: Db, userId: string, email: string, phoneNumber?: string | null) {
+async function revokeOneTimeSecrets(db: Db, userId: string, email: string, phoneNumber?: string | null) {
   const address = email.toLowerCase();
   const smsCode = phoneNumber ? `phone-number-otp-${phoneNumber}` : null;
   await db.delete(verification).where(sql`

@@ -16,7 +16,7 @@ const PASSWORD_FIELDS = ["password", "newPassword"] as const;
 /** Better Auth checks this length wherever a password is set; admins' inputs use the same bounds. */
 export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
 
-export function isCommonPassword(password: string): boolean {
+function isCommonPassword(password: string): boolean {
   return COMMON.has(password.normalize("NFKC").toLowerCase());
 }
 

@@ -23,7 +23,7 @@ export const PHONE_PATHS_NOT_OFFERED = ["/phone-number/request-password-reset", 
 export const PHONE_PATHS = ["/sign-in/phone-number", "/phone-number/send-otp", "/phone-number/verify", ...PHONE_PATHS_NOT_OFFERED];
 
 /** True for a number in canonical E.164 form (`+` and digits, no spaces) that is a valid number of its country. */
-export function isE164PhoneNumber(value: string): boolean {
+function isE164PhoneNumber(value: string): boolean {
   const parsed = parsePhoneNumberFromString(value);
   return !!parsed && parsed.isValid() && parsed.number === value;
 }

@@ -4,7 +4,7 @@ import { authCall } from "../auth-call.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
 import { sessionView } from "./session-view.js";
-import { freshSessionProcedure, protectedProcedure, selfServiceProcedure } from "../procedures.js";
+import { freshSessionProcedure, selfServiceProcedure } from "../procedures.js";
 
 const listOwnSessions = (ctx: Context) =>
   authCall(ctx, (api, request) => api.listSessions(request));
