@@ -46,5 +46,6 @@ describe("the embedded database's lock", () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
     expect(server.child.exitCode).toBeNull();
-  });
+    // Two starts, a 16 s pause, the CLI and 8 s of probes: on a busy machine that exceeds the default 60 s.
+  }, 120_000);
 });

@@ -10,14 +10,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 describe("fresh sessions for sensitive reads", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer({ SESSION_FRESH_AGE: "1" });
+    // Long enough for a sign-in and a call on a busy machine; the sleep below outlasts it.
+    server = await startServer({ SESSION_FRESH_AGE: "4" });
   });
   afterAll(() => server?.close());
 
   it("refuses listing sessions on a stale sign-in (tRPC and Better Auth), until the user signs in again", async () => {
     const { client, email } = await signedUpClient(server, "stale");
     expect(await client.api.sessions.list.query()).toHaveLength(1);
-    await sleep(1500);
+    await sleep(4500);
 
     const error = await trpcError(client.api.sessions.list.query());
     expect(error.data?.code).toBe("FORBIDDEN");
@@ -48,7 +49,7 @@ describe("absolute session lifetime", () => {
       await fetch(`${server.url}/api/auth/get-session`, { headers: { cookie: await cookieOf(client, server) } });
       await sleep(300);
     }
-    await sleep(1500);
+    await sleep(4500);
     expect((await trpcError(client.api.me.get.query())).data?.httpStatus).toBe(401);
     const betterAuth = await fetch(`${server.url}/api/auth/get-session`, { headers: { cookie: await cookieOf(client, server) } });
     expect(await betterAuth.json()).toBeNull();
