@@ -27,7 +27,7 @@ export interface InnerContextOptions extends ContextDeps {
 
 const silent = { warn() {}, info() {}, error() {} };
 
-/** The context of the calls made with `headers`; `contextFactory` makes one per HTTP request. */
+/** The context of the calls made with `headers`: one per HTTP request (`contextFactory`), or per createCaller in tests/unit. */
 export function createInnerContext(options: InnerContextOptions) {
   const { auth, access, serviceTokens, db, config, headers, setCookies = () => {}, log = silent } = options;
   let decision: Promise<Decision> | undefined;
