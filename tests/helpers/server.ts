@@ -40,6 +40,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
     // Tests see what production sees: every logging call runs, into a captured stream.
     LOG_LEVEL: "info",
+    LOG_FORMAT: "json",
     BETTER_AUTH_SECRET: "test-secret-test-secret-test-secret-0123456789",
     ...(testDb.url ? { DATABASE_URL: testDb.url } : { DATA_DIR: "memory://" }),
     // Each server its own Redis namespace, unless the test shares one on purpose.
