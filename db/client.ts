@@ -42,13 +42,16 @@ export interface DatabaseOptions {
   /** PGlite data directory, or "memory://" for a throwaway database. */
   dataDir?: string;
   poolMax?: number;
+  /** Told the text of every statement Drizzle sends (tests count them). */
+  onQuery?: (query: string) => void;
 }
 
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 const MIGRATION_LOCK = 0x6b6579; // "key": serialises migrations across instances
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.url ? openPostgres(options.url, options.poolMax ?? 10) : openPglite(options.dataDir ?? "./.data");
+  const logger = options.onQuery ? { logQuery: options.onQuery } : undefined;
+  return options.url ? openPostgres(options.url, options.poolMax ?? 10, logger) : openPglite(options.dataDir ?? "./.data", logger);
 }
 
 /**
@@ -62,7 +65,9 @@ const QUERY_TIMEOUT_MS = 2_500;
 const PING_TIMEOUT_MS = 1_000;
 const KEEPALIVE_DELAY_MS = 5_000;
 
-function openPostgres(url: string, max: number): Database {
+type QueryLogger = { logQuery: (query: string) => void } | undefined;
+
+function openPostgres(url: string, max: number, logger: QueryLogger): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -78,7 +83,7 @@ function openPostgres(url: string, max: number): Database {
   // for its whole life; the query in progress, or the next one, reports the failure.
   pool.on("connect", (client) => client.on("error", () => {}));
   pool.on("error", () => {});
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
   return {
     kind: "postgres",
     db,
@@ -119,12 +124,12 @@ function openPostgres(url: string, max: number): Database {
   };
 }
 
-async function openPglite(dataDir: string): Promise<Database> {
+async function openPglite(dataDir: string, logger: QueryLogger): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   const dir = inMemory ? dataDir : resolve(dataDir, "pglite");
   const unlock = inMemory ? async () => {} : lockDataDir(dir);
   const client = new PGlite(dir);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
   return {
     kind: "pglite",
     db,

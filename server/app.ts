@@ -8,6 +8,7 @@ import type { Database } from "../db/client.js";
 import { createAuth } from "./auth/auth.js";
 import { authMount } from "./auth/mount.js";
 import { createSessionReader } from "./auth/read-session.js";
+import { RecentChanges } from "./auth/recent-changes.js";
 import { createAccessDecider } from "./auth/access.js";
 import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
@@ -88,12 +89,14 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
     });
   }
   const sms = createSmsDelivery(config, app.log);
-  const auth = createAuth(config, database.db, { mailer, redis, log: app.log, sms: sms.sender });
+  const changes = config.session.cookieCache ? new RecentChanges(config.session.cookieCacheMaxAge) : undefined;
+  const auth = createAuth(config, database.db, { mailer, redis, log: app.log, sms: sms.sender, changes });
   const metrics = config.metrics ? createMetrics(database) : undefined;
   const sessions = await createSessionReader(auth, database, {
     ttlMs: config.session.fastPathTtl * 1000,
     maxEntries: config.session.fastPathMaxEntries,
     onLookup: metrics ? (hit) => metrics.sessionCacheLookup(hit) : undefined,
+    changes,
   });
   app.addHook("onClose", () => sessions.stop());
   const access = createAccessDecider(sessions, database.db, config.session.freshAge);

@@ -6,6 +6,7 @@ import { DependencyUnavailableError, isDependencyFailure } from "../http/errors.
 import type { Auth, AuthSession } from "./auth.js";
 import { API_KEY_HEADER } from "./auth-headers.js";
 import { SessionCache, type SessionCacheOptions } from "./session-cache.js";
+import type { RecentChanges } from "./recent-changes.js";
 
 /** Which credential the request presented: a session cookie or an API key, never both. */
 export type PresentedCredential = "cookie" | "api-key" | "both" | "none";
@@ -34,9 +35,14 @@ const SETTLE_TIMEOUT_MS = 1000;
 
 /**
  * Better Auth's getSession stays the authority: its answers are kept in a per-instance
- * cache that the database empties on every change to a session or user row.
+ * cache that the database empties on every change to a session or user row. The same
+ * announcements feed `changes`, which lets the cookie cache's version check skip its query.
  */
-export async function createSessionReader(auth: Auth, database: Database, options: SessionCacheOptions): Promise<SessionReader> {
+export async function createSessionReader(
+  auth: Auth,
+  database: Database,
+  options: SessionCacheOptions & { changes?: RecentChanges },
+): Promise<SessionReader> {
   const cookieName = (await auth.$context).authCookies.sessionToken.name;
   const cache = new SessionCache(options);
   // PostgreSQL delivers notifications in commit order: once a marker sent after a change comes
@@ -46,24 +52,31 @@ export async function createSessionReader(auth: Auth, database: Database, option
   let markerCount = 0;
   /** A marker did not come back in time: the cache stays off until the listener is heard from. */
   let suspect = false;
+  const { changes } = options;
   const unsubscribe =
-    options.ttlMs > 0
+    options.ttlMs > 0 || changes
       ? await database.subscribe(CHANGES_CHANNEL, {
           message: (payload) => {
             // Anything arriving proves the listener alive again after a lost marker.
             if (suspect) {
               suspect = false;
               cache.up();
+              changes?.up();
             }
             const arrived = markers.get(payload);
-            if (arrived) arrived();
-            else cache.apply(payload);
+            if (arrived) return arrived();
+            cache.apply(payload);
+            changes?.apply(payload);
           },
           up: () => {
             suspect = false;
             cache.up();
+            changes?.up();
           },
-          down: () => cache.down(),
+          down: () => {
+            cache.down();
+            changes?.down();
+          },
         })
       : async () => {};
 
@@ -104,6 +117,7 @@ export async function createSessionReader(auth: Auth, database: Database, option
         if (!(await back) && cache.receiving) {
           suspect = true;
           cache.down();
+          changes?.down();
         }
       } catch {
         // The database is unreachable: its listener goes down with it, which empties the cache.

@@ -21,6 +21,8 @@ export interface TestServer {
   env: Record<string, string>;
   /** Every log line the server has written so far, parsed (pino JSON at `info`). */
   logs: () => LogLine[];
+  /** The text of every SQL statement the server has sent through Drizzle so far. */
+  queries: () => string[];
 }
 
 export interface LogLine {
@@ -52,7 +54,9 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
   let requests = 0;
   const lines: string[] = [];
   const logStream = { write: (line: string) => void lines.push(line) };
-  const open = () => openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 5 });
+  const statements: string[] = [];
+  const open = () =>
+    openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 5, onQuery: (query) => void statements.push(query) });
   const listen = async (database: Database) => {
     const app = await buildApp({ config, database, logStream });
     app.server.on("request", () => requests++);
@@ -84,6 +88,7 @@ export async function startServer(overrides: Record<string, string> = {}): Promi
     env,
     requestCount: () => requests,
     logs: () => lines.map((line) => JSON.parse(line) as LogLine),
+    queries: () => [...statements],
     async stop() {
       await server.app.close();
       await server.database.close();
