@@ -4,6 +4,7 @@
 // A group of cases is one function below; add a group by adding one to GROUPS.
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { FEED_LAG_MS } from "../server/auth/recent-changes.js";
 import type { LoadResult, LoadWindow, RequestSpec } from "./load.js";
 import { type BenchUser, PASSWORD, POOL, rssOf, startBenchServer } from "./setup.js";
 
@@ -123,11 +124,12 @@ const GROUPS: Record<string, () => Promise<void>> = {
   /**
    * The cookie cache pays only when the session cache misses (a new instance, an entry past its
    * time to live or evicted): a keyway server whose session cache holds one entry misses on
-   * every call here. Its users sign in there, after it has listened for a moment.
+   * every call here. Its users sign in there once its change feed can vouch for new sessions
+   * (FEED_LAG_MS after it came up), so that the cookie's version is checked without a query.
    */
   async cookieCache() {
     const missing = await bench.startKeyway({ SESSION_FAST_PATH_MAX_ENTRIES: "1" });
-    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    await new Promise((resolve) => setTimeout(resolve, FEED_LAG_MS + 1_000));
     const signedIn = await bench.signIn(missing.url, Math.min(USERS, 40));
     await measure(
       rounds(
