@@ -144,6 +144,13 @@ describe("JWTs from /api/auth/token", () => {
     await expect(pyjwt(`${target.url}/api/auth/jwks`, before, "RS256", target.url)).rejects.toThrow(/PyJWT refused/);
   });
 
+  it("come from /api/auth/token alone: reading the session signs none", async () => {
+    const response = await fetch(`${server!.url}/api/auth/get-session`, { headers: { cookie: user.cookie } });
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { user: { id: string } }).user.id).toBe(user.userId);
+    expect(response.headers.has("set-auth-jwt")).toBe(false);
+  });
+
   it("are refused without a session", async () => {
     const response = await fetch(`${server!.url}/api/auth/token`);
     expect(response.status).toBe(401);

@@ -43,6 +43,9 @@ function asConfigured(rows: KeyRow[], algorithm: string): KeyRow[] {
 export function thirdPartyJwt(config: Config, db: Db) {
   const { algorithm, expiresInSeconds, rotationSeconds }: JwtConfig = config.jwt;
   return jwt({
+    // Tokens come from GET /api/auth/token alone: the plugin would otherwise read the keys and sign
+    // a token on every session read (each session-cache miss) for a header nobody reads.
+    disableSettingJwtHeader: true,
     jwt: { issuer: config.baseUrl, audience: config.baseUrl, expirationTime: `${expiresInSeconds}s`, definePayload: jwtClaims },
     jwks: {
       keyPairConfig: algorithm === "EdDSA" ? { alg: "EdDSA", crv: "Ed25519" } : { alg: algorithm },
