@@ -1,7 +1,9 @@
-import { resolve } from "node:path";
+import { chmodSync, existsSync, mkdirSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomUUID } from "node:crypto";
 import { PGlite } from "@electric-sql/pglite";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -44,6 +46,12 @@ export interface DatabaseOptions {
   poolMax?: number;
   /** Told the text of every statement Drizzle sends (tests count them). */
   onQuery?: (query: string) => void;
+  /**
+   * The embedded database only. `serve`: hold it and share it on a Unix socket
+   * (`<DATA_DIR>/socket`) for the CLI, psql or drizzle-kit (the server). `join`: when another
+   * process holds it, go through that socket (the CLI). Unset: hold it, or fail.
+   */
+  shared?: "serve" | "join";
 }
 
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -51,7 +59,7 @@ const MIGRATION_LOCK = 0x6b6579; // "key": serialises migrations across instance
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: options.onQuery } : undefined;
-  return options.url ? openPostgres(options.url, options.poolMax ?? 10, logger) : openPglite(options.dataDir ?? "./.data", logger);
+  return options.url ? openPostgres(options.url, options.poolMax ?? 10, logger) : openPglite(options.dataDir ?? "./.data", logger, options.shared);
 }
 
 /**
@@ -124,12 +132,52 @@ function openPostgres(url: string, max: number, logger: QueryLogger): Database {
   };
 }
 
-async function openPglite(dataDir: string, logger: QueryLogger): Promise<Database> {
+/** Where a process holding the embedded database serves it: a directory holding `.s.PGSQL.5432`, as psql's `-h` expects. */
+export function sharedSocketDir(dataDir: string) {
+  return resolve(dataDir, "socket");
+}
+const SOCKET_FILE = ".s.PGSQL.5432";
+/** Connections the shared embedded database takes at once (each queues for the one PGlite). */
+const SOCKET_MAX_CONNECTIONS = 8;
+
+async function openPglite(dataDir: string, logger: QueryLogger, shared: DatabaseOptions["shared"]): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   const dir = inMemory ? dataDir : resolve(dataDir, "pglite");
-  const unlock = inMemory ? async () => {} : lockDataDir(dir);
+  const socketDir = sharedSocketDir(dataDir);
+  let unlock: () => Promise<void>;
+  try {
+    unlock = inMemory ? async () => {} : lockDataDir(dir);
+  } catch (error) {
+    // Another process holds it: when that process shares it, go through its socket instead.
+    if (shared !== "join" || inMemory || !existsSync(join(socketDir, SOCKET_FILE))) throw error;
+    const viaSocket = openSharedPglite(socketDir);
+    // A holder that does not answer (paused, stuck) leaves the database in use.
+    const answers = await viaSocket.ping().then(() => true, () => false);
+    if (answers) return viaSocket;
+    await viaSocket.close().catch(() => {});
+    throw error;
+  }
   const client = new PGlite(dir);
   const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  const subscribers = new Set<SubscriptionHandlers>();
+  let socket: PGLiteSocketServer | undefined;
+  if (shared === "serve" && !inMemory) {
+    mkdirSync(socketDir, { recursive: true });
+    // We hold the lock: a socket file left here is a previous life's.
+    rmSync(join(socketDir, SOCKET_FILE), { force: true });
+    // NOTIFYs raised by a socket client's statements go back to that client, not to our
+    // listeners: after each message it sends, tell them they may have missed changes.
+    const missed = () => {
+      for (const handlers of subscribers) {
+        handlers.down();
+        handlers.up();
+      }
+    };
+    socket = new PGLiteSocketServer({ db: announcingChanges(client, missed), path: join(socketDir, SOCKET_FILE), maxConnections: SOCKET_MAX_CONNECTIONS });
+    await socket.start();
+    // PGlite asks no password: only the owner of the data directory may connect.
+    chmodSync(join(socketDir, SOCKET_FILE), 0o600);
+  }
   return {
     kind: "pglite",
     db,
@@ -140,14 +188,44 @@ async function openPglite(dataDir: string, logger: QueryLogger): Promise<Databas
     checkConnectionBudget: async () => undefined,
     async subscribe(channel, handlers) {
       const unlisten = await client.listen(channel, (payload) => handlers.message(payload));
+      subscribers.add(handlers);
       handlers.up();
-      return () => unlisten();
+      return () => {
+        subscribers.delete(handlers);
+        return unlisten();
+      };
     },
     async close() {
+      await socket?.stop();
       await client.close();
       await unlock();
     },
   };
+}
+
+/** `client` as the socket server sees it: each protocol message it runs is followed by `ran()`. */
+function announcingChanges(client: PGlite, ran: () => void): PGlite {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === "execProtocolRawStream") {
+        return async (...args: Parameters<PGlite["execProtocolRawStream"]>) => {
+          try {
+            return await target.execProtocolRawStream(...args);
+          } finally {
+            ran();
+          }
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** The embedded database another process holds and shares, through its socket: a small PostgreSQL pool. */
+function openSharedPglite(socketDir: string): Database {
+  const shared = openPostgres(`postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`, 2, undefined);
+  return { ...shared, kind: "pglite", checkConnectionBudget: async () => undefined };
 }
 
 /** How often the listener's own heartbeat goes round; one not back by the next beat means the link is dead. */

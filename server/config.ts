@@ -25,7 +25,7 @@ export const envSchema = z
     HOST: z.string().min(1).default("127.0.0.1").describe("Interface the HTTP server listens on."),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe("Port the HTTP server listens on."),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe("PostgreSQL connection URL; unset means the embedded PGlite database in DATA_DIR."),
-    DATA_DIR: z.string().min(1).default("./.data").describe("Directory of the embedded PGlite database (used only without DATABASE_URL); one process at a time holds it."),
+    DATA_DIR: z.string().min(1).default("./.data").describe("Directory of the embedded PGlite database (used only without DATABASE_URL); one process holds it and the server shares it on the Unix socket DATA_DIR/socket (for the CLI and psql)."),
     REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional().describe("Redis URL for rate-limit counters shared by every instance; sessions stay in the database."),
     REDIS_PREFIX: z.string().min(1).max(64).default("keyway:").describe("Prefix of every key keyway writes to Redis, so deployments can share one server."),
     RATE_LIMIT: z.enum(["true", "false", "1", "0"]).optional().describe("Better Auth's rate limiter; on in production, off elsewhere, unless set."),

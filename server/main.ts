@@ -10,7 +10,7 @@ const SHUTDOWN_MAIL_MARGIN_MS = 5_000;
 async function main() {
   const fromEnvFile = readEnvFile();
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, shared: "serve" });
   if (config.migrateOnStart) await database.migrate();
   const app = await buildApp({ config, database });
   await app.listen({ host: config.host, port: config.port });

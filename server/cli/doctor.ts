@@ -42,7 +42,7 @@ function checks(config: Config): Check[] {
     {
       name: "database",
       async run() {
-        const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 1 });
+        const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 1, shared: "join" });
         try {
           await database.ping();
           const pending = await pendingMigrations(database.db);

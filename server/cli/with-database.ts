@@ -6,7 +6,7 @@ import { createOutboxMailer } from "../mail/mailer.js";
 /** Opens the configured database, applies pending migrations, runs `run`, and closes it. */
 export async function withDatabase<T>(run: (database: Database, config: Config) => Promise<T>) {
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2, shared: "join" });
   try {
     await database.migrate();
     return await run(database, config);
