@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { user } from "../db/schema/index.js";
 import { FEED_LAG_MS } from "../server/auth/recent-changes.js";
-import { PASSWORD, cookieOf, newClient, signedUpClient } from "./helpers/clients.js";
+import { runCli } from "./helpers/cli.js";
+import { CookieJar, createClient } from "../sdk/src/index.js";
+import { PASSWORD, cookieOf, newClient, signedUpClient, uniqueEmail } from "./helpers/clients.js";
 import { createPostgresDatabase } from "./helpers/database.js";
 import { startServer, type TestServer } from "./helpers/server.js";
+import { type ServerProcess, startServerProcess } from "./helpers/server-process.js";
 
 // The per-instance session cache is off, so every read of a session goes through Better Auth's cookie cache.
 const COOKIE_CACHE_ONLY = { SESSION_FAST_PATH_TTL: "0" };
@@ -160,5 +166,36 @@ describe("two instances on one PostgreSQL, the cookie cache alone", () => {
     expect((await meWith(b, stolen)).sessionQueries).toEqual([]);
     await leaving.client.auth.signOut();
     expect(await within1s(async () => (await meWith(b, stolen)).status === 401)).toBe(true);
+  });
+});
+
+describe("the embedded database shared with the CLI, the cookie cache alone", () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "keyway-cookie-cache-"));
+  const env = { ...COOKIE_CACHE_ONLY, NODE_ENV: "test", DATA_DIR: dataDir, BETTER_AUTH_SECRET: "cookie-cache-secret-cookie-cache-secret-0123" };
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServerProcess(env);
+    await afterFeedLag();
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("a role change and a ban made by the CLI through the server's socket reach its next call", async () => {
+    const jar = new CookieJar();
+    const client = createClient({ baseUrl: server.url, cookieJar: jar });
+    const email = uniqueEmail("shared");
+    expect((await client.auth.signUp.email({ email, password: PASSWORD, name: "shared" })).error).toBeNull();
+    const cookie = await jar.getCookieString(server.url);
+    const me = async () => {
+      const response = await fetch(`${server.url}/trpc/me.get`, { headers: { cookie } });
+      return response.ok ? ((await response.json()) as { result: { data: { json: { role: string } } } }).result.data.json.role : response.status;
+    };
+    expect(await me()).toBe("user");
+    expect((await runCli(["users:set-role", email, "admin"], env)).code).toBe(0);
+    expect(await me()).toBe("admin");
+    expect((await runCli(["users:ban", email], env)).code).toBe(0);
+    expect(await me()).toBe(401);
   });
 });
