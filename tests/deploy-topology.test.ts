@@ -127,4 +127,16 @@ describe("two built replicas behind nginx on one PostgreSQL and Redis", () => {
     expect(await signIn("127.0.0.3", "10.0.0.1")).toBe(401);
     for (const replica of replicas) expect(requestsServed(replica, "/api/auth/sign-in/email")).toBeGreaterThan(0);
   });
+
+  it("every response carries nginx's request id, never the client's, and the replica logs it", async () => {
+    const response = await fetch(`${proxyUrl}/health`, { headers: { "x-request-id": "forged-by-client" } });
+    const id = response.headers.get("x-request-id");
+    expect(id).toMatch(/^[0-9a-f]{32}$/);
+    // The replica writes "request completed" once the response is out: wait for the line to arrive.
+    const completed = () =>
+      replicas.flatMap((replica) => replica.output().split("\n")).some((line) => line.includes(`"reqId":"${id}"`) && line.includes('"msg":"request completed"'));
+    for (let attempt = 0; attempt < 100 && !completed(); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(completed()).toBe(true);
+    expect(replicas.some((replica) => replica.output().includes("forged-by-client"))).toBe(false);
+  });
 });
