@@ -1,6 +1,6 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { session, user } from "../db/schema/index.js";
+import { auditEvent, session, user } from "../db/schema/index.js";
 import { runCli } from "./helpers/cli.js";
 import { newClient, PASSWORD, signedUpClient, uniqueEmail } from "./helpers/clients.js";
 import { createPostgresDatabase } from "./helpers/database.js";
@@ -24,6 +24,12 @@ afterAll(async () => {
 });
 
 const cli = (args: string[], input?: string) => runCli(args, server.env, input);
+
+/** The audit log's events about one account, oldest first. */
+async function auditOf(userId: string) {
+  const rows = await server.database.db.select().from(auditEvent).where(eq(auditEvent.targetId, userId)).orderBy(auditEvent.occurredAt);
+  return rows.map((row) => ({ action: row.action, actorUserId: row.actorUserId, detail: row.detail }));
+}
 
 async function counts() {
   const [users] = await server.database.db.select({ n: count() }).from(user);
@@ -83,6 +89,10 @@ describe("users:create and users:list", () => {
     expect(header).toMatch(/^email\s+role\s+state\s+name\s+id\s+created$/);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatch(new RegExp(`^${email}\\s+admin\\s+Grace Hopper`));
+
+    const [made] = await server.database.db.select({ id: user.id }).from(user).where(eq(user.email, email));
+    expect((await cli(["users:set-role", email, "user"])).code).toBe(0);
+    expect(await auditOf(made!.id)).toContainEqual({ action: "admin.role_change", actorUserId: null, detail: { via: "cli", role: "user" } });
     expect((await cli(["users:list", "--search", "no-such-person-anywhere"])).stdout.trim()).toBe("No accounts.");
   });
 });
@@ -102,6 +112,7 @@ describe("on a running server", () => {
     expect(again.error?.status).toBe(403);
     const [row] = await server.database.db.select({ banned: user.banned, reason: user.banReason }).from(user).where(eq(user.id, target.userId));
     expect(row).toEqual({ banned: true, reason: "spam" });
+    expect(await auditOf(target.userId)).toContainEqual({ action: "admin.ban", actorUserId: null, detail: { via: "cli", reason: "spam", expiresIn: 3600 } });
   });
 
   it("sessions:revoke-all signs the account out everywhere on the very next call, and it can sign in again", async () => {
@@ -116,6 +127,7 @@ describe("on a running server", () => {
     for (const client of [target.client, second]) {
       expect((await trpcError(client.api.me.get.query())).data).toMatchObject({ httpStatus: 401 });
     }
+    expect(await auditOf(target.userId)).toContainEqual({ action: "admin.sessions_revoke", actorUserId: null, detail: { via: "cli" } });
     const fresh = newClient(server);
     expect((await fresh.auth.signIn.email({ email: target.email, password: PASSWORD })).error).toBeNull();
   });

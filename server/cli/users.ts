@@ -2,7 +2,9 @@ import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { and, asc, ilike, or, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import type { Db } from "../../db/client.js";
 import { user } from "../../db/schema/index.js";
+import { recordAuditEvent } from "../audit/record.js";
 import { PASSWORD_LENGTH } from "../auth/plugins/password-policy.js";
 import { ROLES } from "../auth/roles.js";
 import { authOn, CliError, withDatabase } from "./with-database.js";
@@ -59,6 +61,11 @@ export async function listUsers(args: string[]) {
   });
 }
 
+/** The audit log's record of an operator's change: the admin API's action name, no actor account, `via: "cli"`. */
+function recordCliAction(db: Db, action: string, targetId: string, detail: Record<string, unknown> = {}) {
+  return recordAuditEvent(db, { action, actorUserId: null, targetType: "user", targetId, detail: { via: "cli", ...detail } });
+}
+
 /** The first line of standard input (piped), or what the operator types at the prompt. */
 async function readPassword() {
   const input = createInterface({ input: process.stdin, output: process.stdin.isTTY ? process.stderr : undefined, terminal: false });
@@ -99,6 +106,7 @@ export async function setRole(args: string[]) {
     const { internalAdapter } = await authOn(database, config);
     const found = await findByEmail(internalAdapter, address);
     const updated = await internalAdapter.updateUser(found.id, { role });
+    await recordCliAction(database.db, "admin.role_change", found.id, { role });
     console.log(`${updated?.email ?? address} now has role ${role}`);
     return 0;
   });
@@ -121,6 +129,7 @@ export async function banUser(args: string[]) {
       banExpires: expiresIn.data ? new Date(Date.now() + expiresIn.data * 1000) : null,
     });
     await internalAdapter.deleteUserSessions(found.id);
+    await recordCliAction(database.db, "admin.ban", found.id, { reason: reason.data ?? null, expiresIn: expiresIn.data ?? null });
     console.log(`${address} is banned${expiresIn.data ? ` for ${expiresIn.data} seconds` : ""} and signed out everywhere`);
     return 0;
   });
@@ -135,6 +144,7 @@ export async function revokeAllSessions(args: string[]) {
     const found = await findByEmail(internalAdapter, address);
     const sessions = await internalAdapter.listSessions(found.id);
     await internalAdapter.deleteUserSessions(found.id);
+    await recordCliAction(database.db, "admin.sessions_revoke", found.id);
     console.log(`${address} is signed out everywhere (${sessions.length} session${sessions.length === 1 ? "" : "s"} ended)`);
     return 0;
   });
