@@ -104,3 +104,37 @@ describe("on the instance that made a change", () => {
     expect(await other.api.session.get.query()).toBeNull();
   });
 });
+
+describe("what the fast path saves", () => {
+  // Better Auth's cookie cache off, so only the per-instance cache can spare the database.
+  let cached: TestServer;
+  let uncached: TestServer;
+  beforeAll(async () => {
+    [cached, uncached] = await Promise.all([
+      startServer({ SESSION_COOKIE_CACHE: "false" }),
+      startServer({ SESSION_COOKIE_CACHE: "false", SESSION_FAST_PATH_TTL: "0" }),
+    ]);
+  });
+  afterAll(async () => {
+    await cached?.close();
+    await uncached?.close();
+  });
+
+  /** The statements about sessions that one me.get with `cookie` made `target` run. */
+  async function sessionQueriesOf(target: TestServer, cookie: string) {
+    const before = target.queries().length;
+    const response = await fetch(`${target.url}/trpc/me.get`, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    return target.queries().slice(before).filter((query) => /"session"/.test(query));
+  }
+
+  it("answers a repeated call with no database read of the session; with the cache off the same call reads it", async () => {
+    for (const [target, reads] of [[cached, false], [uncached, true]] as const) {
+      const { client } = await signedUpClient(target, "fast-path-served");
+      const cookie = await cookieOf(client, target);
+      await sessionQueriesOf(target, cookie); // the first call may fill the cache
+      const queries = await sessionQueriesOf(target, cookie);
+      expect(queries.length > 0, `SESSION_FAST_PATH_TTL=${target.env.SESSION_FAST_PATH_TTL ?? "default"}`).toBe(reads);
+    }
+  });
+});
