@@ -6,6 +6,7 @@ import {
   emailOTPClient,
   magicLinkClient,
   organizationClient,
+  phoneNumberClient,
   twoFactorClient,
   usernameClient,
 } from "better-auth/client/plugins";
@@ -27,6 +28,7 @@ export function createAuth(baseUrl: string, fetchImpl: typeof fetch): KeywayAuth
       githubPatClient(),
       apiKeyClient(),
       passkeyClient(),
+      phoneNumberClient(),
     ],
     fetchOptions: { customFetchImpl: fetchImpl },
   });

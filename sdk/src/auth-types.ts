@@ -5,6 +5,7 @@
  */
 
 import type { PasskeyActions, PasskeySignIn } from "./passkey-types.js";
+import type { PhoneNumberActions, PhoneNumberSignIn } from "./phone-types.js";
 import type { KeywayError } from "./errors.js";
 
 /** A failed `c.auth.*` call: a KeywayError (`code`, `status`, `message`) with the HTTP status text. */
@@ -98,8 +99,10 @@ export interface KeywayAuth<E = AuthError> {
     magicLink(input: { email: string; name?: string; callbackURL?: string }): AuthResult<{ status: boolean }, E>;
     emailOtp(input: { email: string; otp: string }): AuthResult<{ user: AuthUser }, E>;
     passkey: PasskeySignIn<E>;
+    phoneNumber: PhoneNumberSignIn<E>;
   };
   passkey: PasskeyActions<E>;
+  phoneNumber: PhoneNumberActions<E>;
   signOut(): AuthResult<{ success: boolean }, E>;
   /** Signs in with a GitHub personal access token (keyway's own endpoint). */
   patSignIn(input: { pat: string }): AuthResult<{ success: true }, E>;

@@ -30,6 +30,7 @@ export {
 export type { TRPCClientErrorLike, TRPCRequestOptions } from "@trpc/client";
 export type { TRPCConnectionState } from "@trpc/client/unstable-internals";
 export type * from "./passkey-types.js";
+export type * from "./phone-types.js";
 export { createServiceClient, type PrivateJwk, type ServiceClientOptions } from "./service-client.js";
 export type { AppRouter, Session, SessionListener };
 export type RouterInputs = inferRouterInputs<AppRouter>;
