@@ -4,7 +4,7 @@
 // A group of cases is one function below; add a group by adding one to GROUPS.
 import { writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { FEED_LAG_MS } from "../server/auth/recent-changes.js";
+import { FEED_LAG_MS } from "../server/session-fast-path/recent-changes.js";
 import type { LoadResult, LoadWindow, RequestSpec } from "./load.js";
 import { type BenchUser, PASSWORD, POOL, rssOf, startBenchServer } from "./setup.js";
 

@@ -7,8 +7,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import type { Database } from "../db/client.js";
 import { createAuth } from "./auth/auth.js";
 import { authMount } from "./auth/mount.js";
-import { createSessionReader } from "./auth/read-session.js";
-import { RecentChanges } from "./auth/recent-changes.js";
+import { sessionFastPath } from "./session-fast-path/plugin.js";
+import { RecentChanges } from "./session-fast-path/recent-changes.js";
 import { createAccessDecider } from "./auth/access.js";
 import type { Config } from "./config.js";
 import { csrfGuard } from "./http/csrf-guard.js";
@@ -42,8 +42,6 @@ export interface BuildAppOptions {
 }
 
 const SHUTDOWN_IDLE_GRACE_MS = 1_000;
-
-const READ_ONLY_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /** A ready Fastify instance serving keyway; the caller decides whether and where to listen. */
 export async function buildApp({ config, database, logStream }: BuildAppOptions): Promise<FastifyInstance> {
@@ -92,18 +90,15 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
   const changes = config.session.cookieCache ? new RecentChanges(config.session.cookieCacheMaxAge) : undefined;
   const auth = createAuth(config, database.db, { mailer, redis, log: app.log, sms: sms.sender, changes });
   const metrics = config.metrics ? createMetrics(database) : undefined;
-  const sessions = await createSessionReader(auth, database, {
+  await app.register(sessionFastPath, {
+    auth,
+    database,
     ttlMs: config.session.fastPathTtl * 1000,
     maxEntries: config.session.fastPathMaxEntries,
     onLookup: metrics ? (hit) => metrics.sessionCacheLookup(hit) : undefined,
     changes,
   });
-  app.addHook("onClose", () => sessions.stop());
-  const access = createAccessDecider(sessions, database.db, config.session.freshAge);
-  // A change made through this instance is in its session cache before the caller hears back.
-  app.addHook("onSend", async (request, reply) => {
-    if (!READ_ONLY_METHODS.has(request.method) && reply.statusCode < 400) await sessions.settle();
-  });
+  const access = createAccessDecider(app.sessions, database.db, config.session.freshAge);
   const serviceTokens = serviceTokenVerifier(
     await loadServiceRegistry(config.services),
     config.services.audience,

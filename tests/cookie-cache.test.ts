@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eq } from "drizzle-orm";
 import { user } from "../db/schema/index.js";
-import { FEED_LAG_MS } from "../server/auth/recent-changes.js";
+import { FEED_LAG_MS } from "../server/session-fast-path/recent-changes.js";
 import { runCli } from "./helpers/cli.js";
 import { CookieJar, createClient } from "../sdk/src/index.js";
 import { PASSWORD, cookieOf, newClient, signedUpClient, uniqueEmail } from "./helpers/clients.js";

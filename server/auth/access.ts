@@ -4,7 +4,7 @@ import { user } from "../../db/schema/index.js";
 import type { AuthSession } from "./auth.js";
 import { isFresh } from "./plugins/fresh-session.js";
 import { IMPERSONATION_SECONDS } from "./plugins/impersonation.js";
-import type { SessionReader } from "./read-session.js";
+import type { SessionReader } from "../session-fast-path/read-session.js";
 import { hasRole } from "./roles.js";
 
 /** How the caller is acting: their own interactive session, an admin's impersonation of them, or an API key. */

@@ -21,8 +21,8 @@ import { accountOptions, providerPlugins, socialProviders } from "./sign-in-prov
 import { requireFreshSession } from "./plugins/fresh-session.js";
 import { IMPERSONATION_SECONDS, impersonationLimits } from "./plugins/impersonation.js";
 import { absoluteLifetime } from "./session-lifetime.js";
-import { sessionVersion } from "./session-version.js";
-import type { RecentChanges } from "./recent-changes.js";
+import { sessionVersion } from "../session-fast-path/session-version.js";
+import type { RecentChanges } from "../session-fast-path/recent-changes.js";
 import { CLIENT_IP_HEADER } from "./auth-headers.js";
 import { authLogger, type LogSink } from "./auth-logger.js";
 import { auditLog } from "./plugins/audit-log.js";

@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import type { Database } from "../../db/client.js";
 import { session, user } from "../../db/schema/index.js";
 import type { AccessDecider } from "../auth/access.js";
-import { toPublicSession, toPublicUser } from "../auth/public-session.js";
+import { toPublicSession, toPublicUser } from "../session-fast-path/public-session.js";
 import { providerScopes } from "../auth/scopes.js";
 import { errorBody } from "../http/error-body.js";
 import { accessLoader, requireAdmin, requireSession } from "./session-guards.js";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { FEED_LAG_MS, RecentChanges } from "../../server/auth/recent-changes.js";
+import { FEED_LAG_MS, RecentChanges } from "../../server/session-fast-path/recent-changes.js";
 
 const MAX_AGE_SECONDS = 300;
 const WINDOW_MS = MAX_AGE_SECONDS * 1000 + FEED_LAG_MS;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuthSession } from "../../server/auth/auth.js";
-import { SessionCache } from "../../server/auth/session-cache.js";
+import { SessionCache } from "../../server/session-fast-path/session-cache.js";
 
 const later = new Date(Date.now() + 3_600_000);
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { type Database, openDatabase } from "../../db/client.js";
 import { createAccessDecider } from "../../server/auth/access.js";
 import { createAuth } from "../../server/auth/auth.js";
-import { createSessionReader, type SessionReader } from "../../server/auth/read-session.js";
+import { createSessionReader, type SessionReader } from "../../server/session-fast-path/read-session.js";
 import { loadConfig } from "../../server/config.js";
 import { createMailDelivery } from "../../server/mail/create-mailer.js";
 import { loadServiceRegistry } from "../../server/service-auth/registry.js";

@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { PASSWORD_LENGTH } from "../../auth/plugins/password-policy.js";
-import { toPublicUser } from "../../auth/public-session.js";
+import { toPublicUser } from "../../session-fast-path/public-session.js";
 import { ROLES } from "../../auth/roles.js";
 import { auditFilters, listAuditEvents } from "../../audit/query.js";
 import { authCall } from "../auth-call.js";

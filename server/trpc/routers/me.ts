@@ -3,7 +3,7 @@ import { eq, or } from "drizzle-orm";
 import { z } from "zod";
 import { auditEvent, user } from "../../../db/schema/index.js";
 import { listAuditEvents } from "../../audit/query.js";
-import { toPublicUser } from "../../auth/public-session.js";
+import { toPublicUser } from "../../session-fast-path/public-session.js";
 import { pageFields } from "../../pagination/cursor.js";
 import { authCall } from "../auth-call.js";
 import { router } from "../init.js";

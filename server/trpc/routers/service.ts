@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { standingOf } from "../../auth/access.js";
 import type { AuthSession } from "../../auth/auth.js";
-import { toPublicUser } from "../../auth/public-session.js";
+import { toPublicUser } from "../../session-fast-path/public-session.js";
 import type { Context } from "../context.js";
 import { router } from "../init.js";
 import { requireServicePermission } from "../procedures.js";

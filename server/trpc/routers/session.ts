@@ -1,4 +1,4 @@
-import { toPublicSession } from "../../auth/public-session.js";
+import { toPublicSession } from "../../session-fast-path/public-session.js";
 import { router } from "../init.js";
 import { TRPCError } from "@trpc/server";
 import { authCall } from "../auth-call.js";

@@ -3,8 +3,8 @@ import { parseCookie } from "cookie";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.js";
 import { DependencyUnavailableError, isDependencyFailure } from "../http/errors.js";
-import type { Auth, AuthSession } from "./auth.js";
-import { API_KEY_HEADER } from "./auth-headers.js";
+import type { Auth, AuthSession } from "../auth/auth.js";
+import { API_KEY_HEADER } from "../auth/auth-headers.js";
 import { SessionCache, type SessionCacheOptions } from "./session-cache.js";
 import type { RecentChanges } from "./recent-changes.js";
 

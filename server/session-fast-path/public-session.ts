@@ -1,4 +1,4 @@
-import type { AuthSession } from "./auth.js";
+import type { AuthSession } from "../auth/auth.js";
 
 interface UserRow {
   id: string;

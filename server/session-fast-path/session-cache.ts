@@ -1,5 +1,5 @@
 import { LRUCache } from "lru-cache";
-import type { AuthSession } from "./auth.js";
+import type { AuthSession } from "../auth/auth.js";
 
 export interface SessionCacheOptions {
   /** How long an entry may be served without asking Better Auth again; 0 turns the cache off. */
