@@ -34,6 +34,8 @@ const AUTH_FIELD: Record<string, string> = {
   INVALID_TWO_FACTOR_CODE: "code",
   INVALID_BACKUP_CODE: "code",
   INVALID_OTP: "code",
+  OTP_EXPIRED: "code",
+  INVALID_PHONE_NUMBER: "phoneNumber",
   SLUG_IS_TAKEN: "slug",
   ORGANIZATION_ALREADY_EXISTS: "slug",
 };
@@ -44,6 +46,9 @@ const READABLE: Record<string, string> = {
   INVALID_EMAIL_OR_PASSWORD: "That email and password do not match an account.",
   USER_ALREADY_EXISTS: "An account with this email already exists. Sign in instead.",
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "An account with this email already exists. Sign in instead.",
+  INVALID_OTP: "That code is not right. Check the message and type it again.",
+  OTP_EXPIRED: "That code has expired. Ask for a new one.",
+  INVALID_PHONE_NUMBER: "Type the number with its country code, e.g. +14155550123.",
 };
 
 const readable = (error: AuthRequestError) => (error.code && READABLE[error.code]) || error.message;
