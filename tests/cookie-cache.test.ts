@@ -11,6 +11,7 @@ import { PASSWORD, cookieOf, newClient, signedUpClient, uniqueEmail } from "./he
 import { createPostgresDatabase } from "./helpers/database.js";
 import { startServer, type TestServer } from "./helpers/server.js";
 import { type ServerProcess, startServerProcess } from "./helpers/server-process.js";
+import { within1s } from "./helpers/within.js";
 
 // The per-instance session cache is off, so every read of a session goes through Better Auth's cookie cache.
 const COOKIE_CACHE_ONLY = { SESSION_FAST_PATH_TTL: "0" };
@@ -34,16 +35,6 @@ async function meWith(server: TestServer, cookie: string) {
 }
 
 const base64UrlJson = (part: string) => JSON.parse(Buffer.from(part, "base64url").toString("utf8")) as Record<string, unknown>;
-
-/** Polls until `check` holds: a change made on another instance reaches this one within a second. */
-async function within1s(check: () => Promise<boolean>) {
-  const deadline = Date.now() + 1000;
-  do {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  } while (Date.now() < deadline);
-  return check();
-}
 
 /** An admin made in SQL, as an operator would (the embedded database admits no second process). */
 async function adminOn(server: TestServer) {

@@ -4,18 +4,9 @@ import { runCli } from "./helpers/cli.js";
 import { PASSWORD, uniqueEmail } from "./helpers/clients.js";
 import { createPostgresDatabase } from "./helpers/database.js";
 import { type ServerProcess, startServerProcess } from "./helpers/server-process.js";
+import { within1s } from "./helpers/within.js";
 
 const SECRET = "multi-instance-secret-multi-instance-secret-0123";
-
-/** Polls until `check` holds; revocation must reach the other instance within a second. */
-async function within1s(check: () => Promise<boolean>) {
-  const deadline = Date.now() + 1000;
-  do {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  } while (Date.now() < deadline);
-  return check();
-}
 
 const signedOut = (promise: Promise<unknown>) =>
   promise.then(

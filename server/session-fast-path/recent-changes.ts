@@ -1,3 +1,5 @@
+import { parseAuthChange } from "./auth-change.js";
+
 /**
  * How far behind the change feed an instance may fall, plus the clock skew between instances,
  * before its own heartbeat declares the feed lost (a beat every 2 s must be back by the next).
@@ -29,12 +31,7 @@ export class RecentChanges {
   }
 
   apply(payload: string): void {
-    let change: { kind?: string; token?: string; id?: string };
-    try {
-      change = JSON.parse(payload);
-    } catch {
-      change = {};
-    }
+    const change = parseAuthChange(payload);
     if (change.kind === "marker") return;
     if (change.kind === "session" && change.token) this.note(`session:${change.token}`);
     else if (change.kind === "user" && change.id) this.note(`user:${change.id}`);
