@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import { lockDataDir } from "./data-dir-lock.js";
+import { tracedDriver } from "./traced-driver.js";
 import * as schema from "./schema/index.js";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -52,6 +53,8 @@ export interface DatabaseOptions {
    * process holds it, go through that socket (the CLI). Unset: hold it, or fail.
    */
   shared?: "serve" | "join";
+  /** Each statement Drizzle sends is a span of the global tracer (the server, when tracing is on). */
+  traced?: boolean;
 }
 
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
@@ -59,7 +62,10 @@ const MIGRATION_LOCK = 0x6b6579; // "key": serialises migrations across instance
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger = options.onQuery ? { logQuery: options.onQuery } : undefined;
-  return options.url ? openPostgres(options.url, options.poolMax ?? 10, logger) : openPglite(options.dataDir ?? "./.data", logger, options.shared);
+  const traced = options.traced ?? false;
+  return options.url
+    ? openPostgres(options.url, options.poolMax ?? 10, logger, traced)
+    : openPglite(options.dataDir ?? "./.data", logger, options.shared, traced);
 }
 
 /**
@@ -75,7 +81,7 @@ const KEEPALIVE_DELAY_MS = 5_000;
 
 type QueryLogger = { logQuery: (query: string) => void } | undefined;
 
-function openPostgres(url: string, max: number, logger: QueryLogger): Database {
+function openPostgres(url: string, max: number, logger: QueryLogger, traced: boolean): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -91,7 +97,7 @@ function openPostgres(url: string, max: number, logger: QueryLogger): Database {
   // for its whole life; the query in progress, or the next one, reports the failure.
   pool.on("connect", (client) => client.on("error", () => {}));
   pool.on("error", () => {});
-  const db = drizzlePg(pool, { schema, logger }) as unknown as Db;
+  const db = drizzlePg(traced ? tracedDriver(pool) : pool, { schema, logger }) as unknown as Db;
   return {
     kind: "postgres",
     db,
@@ -140,7 +146,7 @@ const SOCKET_FILE = ".s.PGSQL.5432";
 /** Connections the shared embedded database takes at once (each queues for the one PGlite). */
 const SOCKET_MAX_CONNECTIONS = 8;
 
-async function openPglite(dataDir: string, logger: QueryLogger, shared: DatabaseOptions["shared"]): Promise<Database> {
+async function openPglite(dataDir: string, logger: QueryLogger, shared: DatabaseOptions["shared"], traced: boolean): Promise<Database> {
   const inMemory = dataDir.startsWith("memory://");
   const dir = inMemory ? dataDir : resolve(dataDir, "pglite");
   const socketDir = sharedSocketDir(dataDir);
@@ -158,7 +164,7 @@ async function openPglite(dataDir: string, logger: QueryLogger, shared: Database
     throw error;
   }
   const client = new PGlite(dir);
-  const db = drizzlePglite(client, { schema, logger }) as unknown as Db;
+  const db = drizzlePglite(traced ? tracedDriver(client) : client, { schema, logger }) as unknown as Db;
   const subscribers = new Set<SubscriptionHandlers>();
   let socket: PGLiteSocketServer | undefined;
   if (shared === "serve" && !inMemory) {
@@ -224,7 +230,7 @@ function announcingChanges(client: PGlite, ran: () => void): PGlite {
 
 /** The embedded database another process holds and shares, through its socket: a small PostgreSQL pool. */
 function openSharedPglite(socketDir: string): Database {
-  const shared = openPostgres(`postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`, 2, undefined);
+  const shared = openPostgres(`postgres://postgres@localhost/postgres?host=${encodeURIComponent(socketDir)}`, 2, undefined, false);
   return { ...shared, kind: "pglite", checkConnectionBudget: async () => undefined };
 }
 

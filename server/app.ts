@@ -23,6 +23,7 @@ import { devOutbox } from "./rest/dev-outbox.js";
 import { startSweeper } from "./maintenance/sweeper.js";
 import { createMetrics } from "./observability/metrics.js";
 import { metricsPlugin } from "./observability/metrics-plugin.js";
+import { tracingPlugin } from "./observability/tracing-plugin.js";
 import { logStream as logStreamFor } from "./observability/log-stream.js";
 import { restRoutes } from "./rest/routes.js";
 import { authConfigRoute } from "./rest/auth-config.js";
@@ -112,6 +113,7 @@ export async function buildApp({ config, database, logStream }: BuildAppOptions)
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
+  if (config.tracing) await app.register(tracingPlugin, { trustProxy: config.trustProxy });
   await app.register(drain);
   if (metrics && config.metrics) await app.register(metricsPlugin, { metrics, ...config.metrics });
   // Idle keep-alive connections still open a moment after close() began are closed.

@@ -53,6 +53,11 @@ export const envSchema = z
     MIGRATE_ON_START: flag(true).describe("Apply pending migrations at start; turn off when `npm run keyway -- migrate` runs as its own step."),
     METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional().describe("Port of the Prometheus metrics listener; unset means no metrics."),
     METRICS_HOST: z.string().min(1).default("127.0.0.1").describe("Interface of the metrics listener."),
+    OTEL_EXPORTER_OTLP_ENDPOINT: z
+      .url({ protocol: /^https?$/ })
+      .optional()
+      .describe("OpenTelemetry collector base URL (OTLP/HTTP; spans go to its /v1/traces); unset means no tracing. The SDK's other standard OTEL_EXPORTER_OTLP_* and OTEL_BSP_* variables apply."),
+    OTEL_SERVICE_NAME: z.string().min(1).default("keyway").describe("`service.name` of the spans this instance exports."),
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(60_000).default(2_000).describe("Milliseconds new requests get 503 after SIGTERM before the listener closes."),
     APP_NAME: z.string().min(1).max(64).default("keyway").describe("Name shown in authenticator apps, passkey prompts and mail."),
     PASSKEY_RP_ID: z
@@ -249,6 +254,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     migrateOnStart: e.MIGRATE_ON_START,
     /** Prometheus metrics on a listener of their own; off unless METRICS_PORT is set. */
     metrics: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
+    /** OpenTelemetry traces to an OTLP/HTTP collector; off unless OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+    tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : { serviceName: e.OTEL_SERVICE_NAME },
     redisUrl: e.REDIS_URL,
     /** Namespace of every key keyway writes to Redis, so deployments can share a server. */
     redisPrefix: e.REDIS_PREFIX,

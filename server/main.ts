@@ -2,6 +2,7 @@ import { openDatabase } from "../db/client.js";
 import { buildApp } from "./app.js";
 import { ConfigError, loadConfig } from "./config.js";
 import { readEnvFile } from "./env/env-file.js";
+import { startTracing } from "./observability/tracing.js";
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 /** Room, past the drain, for a mail send in flight to finish and be recorded. */
@@ -10,7 +11,8 @@ const SHUTDOWN_MAIL_MARGIN_MS = 5_000;
 async function main() {
   const fromEnvFile = readEnvFile();
   const config = loadConfig();
-  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, shared: "serve" });
+  const tracing = config.tracing && startTracing(config.tracing);
+  const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax, shared: "serve", traced: Boolean(tracing) });
   if (config.migrateOnStart) await database.migrate();
   const app = await buildApp({ config, database });
   await app.listen({ host: config.host, port: config.port });
@@ -33,6 +35,7 @@ async function main() {
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     await app.close();
     await database.close();
+    await tracing?.shutdown().catch((error: unknown) => app.log.warn({ err: error }, "the last spans could not be exported"));
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

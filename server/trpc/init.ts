@@ -1,3 +1,4 @@
+import { SpanStatusCode, trace } from "@opentelemetry/api";
 import { initTRPC } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { ZodError, z } from "zod";
@@ -40,4 +41,19 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
-export const baseProcedure = t.procedure;
+const tracer = trace.getTracer("keyway-trpc");
+
+/** One span per procedure call (a batch's calls are siblings under the HTTP request's span). */
+const traced = t.middleware(({ path, type, next }) =>
+  tracer.startActiveSpan(`trpc.${path}`, { attributes: { "rpc.system": "trpc", "rpc.method": path, "trpc.type": type } }, async (span) => {
+    try {
+      const result = await next();
+      if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.code });
+      return result;
+    } finally {
+      span.end();
+    }
+  }),
+);
+
+export const baseProcedure = t.procedure.use(traced);
