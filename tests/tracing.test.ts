@@ -174,10 +174,39 @@ describe("OpenTelemetry traces with OTEL_EXPORTER_OTLP_ENDPOINT", () => {
 
   it("starts a trace of its own for a request carrying a traceparent (no TRUST_PROXY)", async () => {
     const foreignTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
-    const response = await fetch(`${server.url}/ready`, { headers: { traceparent: `00-${foreignTrace}-00f067aa0ba902b7-01` } });
+    // /health: a route nothing else calls, so its one span is this request's.
+    const response = await fetch(`${server.url}/health`, { headers: { traceparent: `00-${foreignTrace}-00f067aa0ba902b7-01` } });
     expect(response.status).toBe(200);
-    await expect.poll(() => receiver.spans().filter((span) => span.name === "GET /ready").length).toBeGreaterThan(0);
+    const request = () => receiver.spans().find((span) => span.name === "GET /health");
+    await expect.poll(request).toBeDefined();
+    expect(request()!.traceId).not.toBe(foreignTrace);
+    expect(request()!.parentSpanId ?? "").toBe("");
     expect(receiver.spans().some((span) => span.traceId === foreignTrace)).toBe(false);
+  });
+});
+
+describe("OpenTelemetry traces behind a trusted proxy (TRUST_PROXY=true)", () => {
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    receiver = await startReceiver();
+    server = await startServerProcess({ DATA_DIR: "memory://", TRUST_PROXY: "true", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_BSP_SCHEDULE_DELAY: "100" });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await receiver?.close();
+  });
+
+  it("continues the proxy's trace: the request's span is a child of its traceparent", async () => {
+    const proxyTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    const proxySpan = "00f067aa0ba902b7";
+    const response = await fetch(`${server.url}/ready`, { headers: { traceparent: `00-${proxyTrace}-${proxySpan}-01` } });
+    expect(response.status).toBe(200);
+    const request = () => receiver.spans().find((span) => span.traceId === proxyTrace && span.kind === SPAN_KIND_SERVER);
+    await expect.poll(request).toBeDefined();
+    expect(request()).toMatchObject({ name: "GET /ready", parentSpanId: proxySpan });
   });
 });
 
