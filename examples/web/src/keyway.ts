@@ -7,10 +7,5 @@ export const apiUrl = import.meta.env.VITE_KEYWAY_URL ?? "http://localhost:3000"
 /** The one client of the app: in a browser it lets the browser keep the (HttpOnly) session cookie. */
 export const keyway = createClient({ baseUrl: apiUrl, fetch: withCaptchaToken() });
 
-/** Sign-in providers the API has configured, shown as buttons. */
-export const signInProviders = (import.meta.env.VITE_SIGN_IN_PROVIDERS ?? "github")
-  .split(",")
-  .map((provider) => provider.trim())
-  .filter(Boolean);
-
+/** The button labels of the sign-in providers GET /api/auth-config can name. */
 export const providerLabels: Record<string, string> = { github: "GitHub", google: "Google", oidc: "single sign-on" };

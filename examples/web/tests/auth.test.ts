@@ -31,7 +31,9 @@ describe("signing up and in, in a real browser on another origin than the API", 
     await page.waitForURL((url) => url.pathname === "/login" && url.searchParams.get("returnTo") === "/account/api-keys");
     await page.unroute(sessionCheck);
     await heading(page, "Sign in").waitFor();
-    expect(await page.getByRole("button", { name: "Continue with GitHub" }).isVisible()).toBe(true);
+    // The stack's API configures GitHub alone: its button, and no other provider's.
+    await page.getByRole("button", { name: "Continue with GitHub" }).waitFor();
+    expect(await page.getByRole("button", { name: /^Continue with/ }).allTextContents()).toEqual(["Continue with GitHub"]);
     await screenshot(page, "02-login");
 
     await page.getByRole("link", { name: "Create an account" }).click();

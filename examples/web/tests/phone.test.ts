@@ -57,6 +57,8 @@ describe("signing in by SMS code in the browser", () => {
   it("signs in with the texted code and lands on the dashboard", async () => {
     const { email, phoneNumber } = await accountWithPhone("Hedy");
     const page = await codeRequested(phoneNumber);
+    // The phone form shows once GET /api/auth-config has answered; this API configures no provider, so no provider button.
+    expect(await page.getByRole("button", { name: /^Continue with/ }).count()).toBe(0);
     const form = page.getByRole("form", { name: "Sign in with the texted code" });
     await form.getByLabel("Code from the text message").fill(twilio.lastCodeTo(phoneNumber));
     await form.getByRole("button", { name: "Sign in with the code" }).click();

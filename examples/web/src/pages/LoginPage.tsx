@@ -7,7 +7,7 @@ import { PasskeySignIn } from "../components/PasskeySignIn";
 import { safeReturnTo } from "../components/RequireAuth";
 import { errorsByField, unwrap } from "../errors";
 import { useAction } from "../useAction";
-import { providerLabels, signInProviders } from "../keyway";
+import { providerLabels } from "../keyway";
 import { CaptchaWidget, useAuthConfig } from "../components/CaptchaWidget";
 import { PhoneSignIn } from "../components/PhoneSignIn";
 
@@ -23,6 +23,8 @@ export function LoginPage() {
   const [otpSentTo, setOtpSentTo] = useState<string | null>(null);
   const absolute = (path: string) => new URL(path, window.location.origin).toString();
   const authConfig = useAuthConfig();
+  // Only the providers the API has configured: a button for another would end in "Provider not found".
+  const signInProviders = authConfig?.providers ?? [];
 
   if (session.status === "signed-in") return <Navigate to={returnTo} replace />;
 

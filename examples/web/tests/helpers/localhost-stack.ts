@@ -54,7 +54,6 @@ export async function startLocalhostStack(extraEnv: Record<string, string> = {})
   try {
     api = await startServerProcess(env);
     process.env.VITE_KEYWAY_URL = apiUrl;
-    process.env.VITE_SIGN_IN_PROVIDERS = "";
     await build({ root: webRoot, logLevel: "warn", build: { outDir: webDist, emptyOutDir: true, chunkSizeWarningLimit: 2048 } });
     web = await preview({ root: webRoot, logLevel: "warn", build: { outDir: webDist }, preview: { host: "127.0.0.1", port: webPort, strictPort: true } });
     return { apiUrl, webUrl, databaseUrl: database.url, env, api, stop };

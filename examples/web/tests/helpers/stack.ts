@@ -44,6 +44,9 @@ export default async function setup(project: TestProject) {
     BETTER_AUTH_SECRET: "web-test-secret-web-test-secret-0123456789",
     LOG_LEVEL: "info",
     SHUTDOWN_DRAIN_MS: "0",
+    // GitHub configured (never reached by these tests), so the sign-in page offers its button.
+    GITHUB_CLIENT_ID: "web-test-github-client",
+    GITHUB_CLIENT_SECRET: "web-test-github-secret",
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir! }),
   };
 
@@ -68,7 +71,6 @@ export default async function setup(project: TestProject) {
     api = await startServerProcess(env);
 
     process.env.VITE_KEYWAY_URL = api.url;
-    process.env.VITE_SIGN_IN_PROVIDERS = "github";
     await build({ root: webRoot, logLevel: "warn", build: { outDir: webDist, emptyOutDir: true, chunkSizeWarningLimit: 2048 } });
     const web = await preview({ root: webRoot, logLevel: "warn", build: { outDir: webDist }, preview: { host: "127.0.0.1", port: webPort, strictPort: true } });
 
