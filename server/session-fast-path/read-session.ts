@@ -7,6 +7,7 @@ import type { Auth, AuthSession } from "../auth/auth.js";
 import { API_KEY_HEADER } from "../auth/auth-headers.js";
 import { SessionCache, type SessionCacheOptions } from "./session-cache.js";
 import type { RecentChanges } from "./recent-changes.js";
+import { parseAuthChange } from "./auth-change.js";
 
 /** Which credential the request presented: a session cookie or an API key, never both. */
 export type PresentedCredential = "cookie" | "api-key" | "both" | "none";
@@ -65,8 +66,9 @@ export async function createSessionReader(
             }
             const arrived = markers.get(payload);
             if (arrived) return arrived();
-            cache.apply(payload);
-            changes?.apply(payload);
+            const change = parseAuthChange(payload);
+            cache.apply(change);
+            changes?.apply(change);
           },
           up: () => {
             suspect = false;

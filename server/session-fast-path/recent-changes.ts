@@ -1,4 +1,4 @@
-import { parseAuthChange } from "./auth-change.js";
+import type { AuthChange } from "./auth-change.js";
 
 /**
  * How far behind the change feed an instance may fall, plus the clock skew between instances,
@@ -30,8 +30,7 @@ export class RecentChanges {
     this.windowMs = cookieMaxAgeSeconds * 1000 + FEED_LAG_MS;
   }
 
-  apply(payload: string): void {
-    const change = parseAuthChange(payload);
+  apply(change: AuthChange): void {
     if (change.kind === "marker") return;
     if (change.kind === "session" && change.token) this.note(`session:${change.token}`);
     else if (change.kind === "user" && change.id) this.note(`user:${change.id}`);

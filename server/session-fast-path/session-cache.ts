@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { AuthSession } from "../auth/auth.js";
-import { parseAuthChange } from "./auth-change.js";
+import type { AuthChange } from "./auth-change.js";
 
 export interface SessionCacheOptions {
   /** How long an entry may be served without asking Better Auth again; 0 turns the cache off. */
@@ -79,8 +79,7 @@ export class SessionCache {
   }
 
   /** Applies a change announced by the database (see the keyway_auth triggers). */
-  apply(payload: string): void {
-    const change = parseAuthChange(payload);
+  apply(change: AuthChange): void {
     // Another instance's marker (see SessionReader.settle) changes nothing.
     if (change.kind === "marker") return;
     this.epoch++;

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FEED_LAG_MS, RecentChanges } from "../../server/session-fast-path/recent-changes.js";
+import { parseAuthChange } from "../../server/session-fast-path/auth-change.js";
 
 const MAX_AGE_SECONDS = 300;
 const WINDOW_MS = MAX_AGE_SECONDS * 1000 + FEED_LAG_MS;
-const change = (kind: string, key: Record<string, string>) => JSON.stringify({ kind, ...key });
+const change = (kind: string, key: Record<string, string>) => parseAuthChange(JSON.stringify({ kind, ...key }));
 
 /** A registry whose feed came up long enough ago to vouch for anything unchanged. */
 function settled() {
@@ -59,7 +60,7 @@ describe("the record of recent session and user changes", () => {
     const readAt = Date.now() - 1_000;
     changes.apply(change("marker", { id: "x" }));
     expect(changes.vouchesFor("t", ["u"], readAt)).toBe(true);
-    changes.apply("not json");
+    changes.apply(parseAuthChange("not json"));
     expect(changes.vouchesFor("t", ["u"], readAt)).toBe(false);
   });
 

@@ -21,7 +21,7 @@ function filled(count: number, maxEntries = count) {
 describe("the session cache", () => {
   it("drops exactly one user's entries on a change to that user", () => {
     const cache = filled(1000);
-    cache.apply(JSON.stringify({ kind: "user", id: "u7" }));
+    cache.apply({ kind: "user", id: "u7" });
     for (let i = 0; i < 1000; i++) {
       const hit = cache.get(`t${i}.sig`);
       if (i % 100 === 7) expect(hit).toBeUndefined();
@@ -32,7 +32,7 @@ describe("the session cache", () => {
   it("drops an impersonation when the admin behind it changes", () => {
     const cache = filled(0, 10);
     cache.set("imp.sig", sessionOf("imp", "target", "admin-1"), cache.mark());
-    cache.apply(JSON.stringify({ kind: "user", id: "admin-1" }));
+    cache.apply({ kind: "user", id: "admin-1" });
     expect(cache.get("imp.sig")).toBeUndefined();
   });
 
@@ -42,10 +42,10 @@ describe("the session cache", () => {
     expect(cache.get("t0.sig")).toBeUndefined();
     expect(cache.get("t499.sig")?.user.id).toBe("u99");
     cache.set("t499.sig", sessionOf("t499", "u99"), cache.mark());
-    cache.apply(JSON.stringify({ kind: "user", id: "u0" }));
+    cache.apply({ kind: "user", id: "u0" });
     expect(cache.get("t499.sig")?.user.id).toBe("u99");
     expect(cache.indexedUsers()).toBe(50);
-    cache.apply(JSON.stringify({ kind: "user", id: "u99" }));
+    cache.apply({ kind: "user", id: "u99" });
     expect(cache.get("t499.sig")).toBeUndefined();
     expect(cache.indexedUsers()).toBe(49);
     cache.down();
